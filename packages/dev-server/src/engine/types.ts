@@ -1,0 +1,193 @@
+/**
+ * Shapes the in-memory engine shares with the DWP transport. Wire objects
+ * mirror the Go server's JSON encoding field for field (and key order), so the
+ * transport can serialise them as they are.
+ */
+
+/** Job states, as `job.State` in the Go server. */
+export type JobState = "pending" | "running" | "completed" | "failed" | "retrying" | "cancelled";
+
+/** Run states, as `workflow.RunState` in the Go server. */
+export type RunState = "running" | "completed" | "failed";
+
+/** Stream event types the Go broker publishes. */
+export type StreamEventType =
+  | "job.enqueued"
+  | "job.started"
+  | "job.completed"
+  | "job.failed"
+  | "job.retrying"
+  | "job.dlq"
+  | "workflow.started"
+  | "workflow.step_completed"
+  | "workflow.step_failed"
+  | "workflow.completed"
+  | "workflow.failed"
+  | "cron.fired";
+
+/**
+ * A `stream.Event` as the Go broker builds it. `topic` is the entity topic
+ * (`job:<id>` / `workflow:<run id>`), or `""` for cron events.
+ */
+export interface StreamEvent {
+  type: StreamEventType;
+  /** RFC 3339 with up to nine fractional digits, trailing zeros trimmed. */
+  ts: string;
+  topic: string;
+  data: Record<string, unknown>;
+}
+
+/** `job.Job` as Go's encoding/json writes it (embedded Entity first). */
+export interface JobWire {
+  created_at: string;
+  updated_at: string;
+  id: string;
+  name: string;
+  queue: string;
+  /** base64 of the raw JSON payload bytes (Go `[]byte`). */
+  payload: string | null;
+  state: JobState;
+  priority: number;
+  max_retries: number;
+  retry_count: number;
+  last_error?: string;
+  scope_app_id?: string;
+  scope_org_id?: string;
+  /** Always present; empty for the in-memory store. */
+  worker_id: string;
+  run_at: string;
+  started_at?: string;
+  completed_at?: string;
+  heartbeat_at?: string;
+  /** Nanoseconds. */
+  timeout?: number;
+}
+
+/** `workflow.Run` as Go's encoding/json writes it. */
+export interface RunWire {
+  created_at: string;
+  updated_at: string;
+  id: string;
+  name: string;
+  state: RunState;
+  input?: string;
+  output?: string;
+  error?: string;
+  scope_app_id?: string;
+  scope_org_id?: string;
+  started_at: string;
+  completed_at?: string;
+  version?: number;
+}
+
+/** `workflow.TimelineEntry`: `data` is base64, absent for empty checkpoints. */
+export interface TimelineEntryWire {
+  step_name: string;
+  data?: string;
+  created_at: string;
+}
+
+/** Tenant scope taken from the authenticated identity. */
+export interface Scope {
+  appId?: string;
+  orgId?: string;
+}
+
+/** What a job handler receives. */
+export interface JobContext {
+  /** The payload, parsed from its JSON bytes (`undefined` when there were none). */
+  payload: unknown;
+  /** The job as it stands when the attempt starts. */
+  job: Readonly<JobWire>;
+  /** 1 for the first run, 2 for the first retry, … */
+  attempt: number;
+  /** Aborted when the server closes. */
+  signal: AbortSignal;
+  /** Records liveness (`heartbeat_at`), as long-running Go handlers do. */
+  heartbeat(): void;
+}
+
+/** An async job handler; a throw (or rejection) fails the attempt. */
+export type JobHandler = (ctx: JobContext) => Promise<void> | void;
+
+/** An event received by `waitForEvent`, as the Go event bus stores it. */
+export interface WorkflowEvent {
+  id: string;
+  name: string;
+  payload: unknown;
+}
+
+/** The `workflow.Workflow` context a workflow handler drives. */
+export interface WorkflowContext {
+  readonly runId: string;
+  readonly signal: AbortSignal;
+  /**
+   * Runs `fn` once and checkpoints it. A returned value other than
+   * `undefined` is stored as the checkpoint's data (JSON bytes).
+   */
+  step<T>(name: string, fn: () => Promise<T> | T): Promise<T>;
+  /** Sleeps, then checkpoints `sleep:<name>`. */
+  sleep(name: string, ms: number): Promise<void>;
+  /**
+   * Waits for an unacknowledged event named `name`, published before or
+   * after the call. Resolves `null` on timeout, as the Go runner does.
+   */
+  waitForEvent(name: string, timeoutMs: number): Promise<WorkflowEvent | null>;
+}
+
+/** An async workflow; a throw fails the run. */
+export type WorkflowHandler = (wf: WorkflowContext, input: unknown) => Promise<void> | void;
+
+/** Thrown by engine operations that the Go server answers with an error code. */
+export class EngineError extends Error {
+  constructor(
+    readonly code: 400 | 404 | 500,
+    message: string,
+  ) {
+    super(message);
+    this.name = "EngineError";
+  }
+}
+
+/** Engine tuning; every field has the Go server's default. */
+export interface EngineOptions {
+  jobs?: Record<string, JobHandler>;
+  workflows?: Record<string, WorkflowHandler>;
+  /** Jobs run at once (Go default 10). */
+  concurrency?: number;
+  /**
+   * Delay before retry `attempt` (1-based), in ms. Default: Go's exponential
+   * backoff with full jitter, 1 s initial, 60 s cap.
+   */
+  backoff?: (attempt: number) => number;
+  /** Retries before the dead-letter queue (Go default 3). */
+  maxRetries?: number;
+}
+
+/** The in-memory engine behind the dev server's DWP handlers. */
+export interface Engine {
+  /** Persists a pending job and publishes `job.enqueued` before returning. */
+  enqueue(req: {
+    name: string;
+    payload: Uint8Array | undefined;
+    queue?: string;
+    priority?: number;
+    scope?: Scope;
+  }): JobWire;
+  getJob(id: string): JobWire | undefined;
+  /** Go quirk: sets `cancelled` whatever the state, publishes nothing. `false` if unknown. */
+  cancelJob(id: string): boolean;
+  /** Runs the whole workflow before resolving, as the Go runner does. Rejects with EngineError(500) for an unregistered name. */
+  startWorkflow(name: string, input: Uint8Array | undefined, scope?: Scope): Promise<RunWire>;
+  getRun(id: string): RunWire | undefined;
+  timeline(runId: string): TimelineEntryWire[];
+  publishEvent(
+    name: string,
+    payload: Uint8Array | undefined,
+    scope?: Scope,
+  ): { event_id: string; name: string };
+  /** Every lifecycle event, in publication order. */
+  onEvent(listener: (event: StreamEvent) => void): () => void;
+  /** Stops timers and aborts running handlers. */
+  close(): void;
+}
