@@ -162,6 +162,18 @@ export interface EngineOptions {
   backoff?: (attempt: number) => number;
   /** Retries before the dead-letter queue (Go default 3). */
   maxRetries?: number;
+  /**
+   * Queues the pool polls (Go `Config.Queues`, default `["default"]`): a job
+   * enqueued on any other queue stays `pending`. `[]` polls every queue.
+   */
+  queues?: readonly string[];
+  /** How often running jobs get `heartbeat_at` (Go default 10 s); 0 disables. */
+  heartbeatIntervalMs?: number;
+  /**
+   * Running jobs whose heartbeat (or start) is older than this are reset to
+   * `pending` and run again (Go default 30 s); 0 disables.
+   */
+  staleJobThresholdMs?: number;
 }
 
 /** The in-memory engine behind the dev server's DWP handlers. */

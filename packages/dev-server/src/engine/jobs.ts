@@ -1,0 +1,300 @@
+/**
+ * Job store and worker pool: the Go memory store's dequeue order, the pool's
+ * concurrency slots and the executor's retry/DLQ logic, run on JS timers.
+ */
+import { formatRFC3339 } from "./go-time.js";
+import { type Emit, type JobRecord, jobEventData, jobToWire } from "./job-record.js";
+import { newTypeId } from "./type-id.js";
+import type { JobHandler, JobWire, Scope } from "./types.js";
+
+/** Settings the scheduler needs, already defaulted by `createEngine`. */
+export interface JobSchedulerOptions {
+  handlers: Record<string, JobHandler>;
+  concurrency: number;
+  backoff: (attempt: number) => number;
+  maxRetries: number;
+  queues: readonly string[];
+  heartbeatIntervalMs: number;
+  staleJobThresholdMs: number;
+  emit: Emit;
+}
+
+/** Go's `job.DefaultOptions().Timeout`: five minutes, in nanoseconds. */
+const DEFAULT_TIMEOUT_NS = 300_000_000_000;
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function parsePayload(job: JobRecord): unknown {
+  if (job.payload === undefined || job.payload.length === 0) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(job.payload));
+  } catch (err) {
+    // job.RegisterDefinition's typed wrapper fails the attempt the same way.
+    throw new Error(`unmarshal payload for job "${job.name}": ${errorMessage(err)}`);
+  }
+}
+
+/** The in-memory job store plus the pool that runs its jobs. */
+export class JobScheduler {
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly active = new Map<string, AbortController>();
+  private readonly intervals: ReturnType<typeof setInterval>[] = [];
+  private running = 0;
+  private seq = 0;
+  private pumpQueued = false;
+  private closed = false;
+
+  constructor(private readonly options: JobSchedulerOptions) {
+    const { heartbeatIntervalMs, staleJobThresholdMs } = options;
+    if (heartbeatIntervalMs > 0) this.every(heartbeatIntervalMs, () => this.heartbeatActive());
+    if (staleJobThresholdMs > 0) this.every(staleJobThresholdMs, () => this.reapStale());
+  }
+
+  /** EnqueueRaw: stores a pending job, wakes the pool, publishes job.enqueued. */
+  enqueue(req: {
+    name: string;
+    payload: Uint8Array | undefined;
+    queue?: string;
+    priority?: number;
+    scope?: Scope;
+  }): JobWire {
+    const now = Date.now();
+    const job: JobRecord = {
+      createdAt: now,
+      updatedAt: now,
+      id: newTypeId("job"),
+      name: req.name,
+      // The DWP handler only passes a non-empty queue and a positive priority.
+      queue: req.queue !== undefined && req.queue !== "" ? req.queue : "default",
+      payload: req.payload,
+      state: "pending",
+      priority: req.priority !== undefined && req.priority > 0 ? req.priority : 0,
+      maxRetries: this.options.maxRetries,
+      retryCount: 0,
+      lastError: "",
+      scopeAppId: req.scope?.appId ?? "",
+      scopeOrgId: req.scope?.orgId ?? "",
+      runAt: now,
+      startedAt: undefined,
+      completedAt: undefined,
+      heartbeatAt: undefined,
+      timeout: DEFAULT_TIMEOUT_NS,
+      seq: this.seq++,
+    };
+    this.jobs.set(job.id, job);
+    this.wake();
+    this.options.emit("job.enqueued", `job:${job.id}`, jobEventData(job));
+    return jobToWire(job);
+  }
+
+  /** The stored job, encoded for the wire. */
+  get(id: string): JobWire | undefined {
+    const job = this.jobs.get(id);
+    return job === undefined ? undefined : jobToWire(job);
+  }
+
+  /**
+   * The DWP `job.cancel` handler: state `cancelled` whatever it was, no event.
+   * A running job's executor later writes its own copy back, undoing this.
+   */
+  cancel(id: string): boolean {
+    const job = this.jobs.get(id);
+    if (job === undefined) return false;
+    this.jobs.set(id, { ...job, state: "cancelled", updatedAt: Date.now() });
+    return true;
+  }
+
+  /** Stops every timer and aborts running handlers; no more jobs start. */
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const interval of this.intervals) clearInterval(interval);
+    for (const controller of this.active.values()) controller.abort(new Error("context canceled"));
+  }
+
+  // Pool.Wake: the fetcher runs right after the current task (so the DWP
+  // response to job.enqueue is written before job.started).
+  private wake(): void {
+    if (this.pumpQueued || this.closed) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  private wakeAt(runAt: number): void {
+    if (this.closed) return;
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        // The wall clock may lag the timer clock; never pump before run_at.
+        if (Date.now() < runAt) this.wakeAt(runAt);
+        else this.pump();
+      },
+      Math.max(0, runAt - Date.now()),
+    );
+    this.timers.add(timer);
+  }
+
+  private every(ms: number, tick: () => void): void {
+    const interval = setInterval(tick, ms);
+    // Housekeeping tickers must not keep the process alive on their own.
+    if (typeof interval === "object" && "unref" in interval) interval.unref();
+    this.intervals.push(interval);
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running < this.options.concurrency) {
+      const job = this.dequeue();
+      if (job === undefined) return;
+      this.running++;
+      void this.run(job).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  // memory.Store.DequeueJobs for one job: pending|retrying, due, in a polled
+  // queue, priority DESC then run_at ASC. It sets running + started_at but not
+  // updated_at, and hands the executor a copy.
+  private dequeue(): JobRecord | undefined {
+    const now = Date.now();
+    const { queues } = this.options;
+    let best: JobRecord | undefined;
+    for (const job of this.jobs.values()) {
+      if (job.state !== "pending" && job.state !== "retrying") continue;
+      if (job.runAt > now) continue;
+      if (queues.length > 0 && !queues.includes(job.queue)) continue;
+      if (
+        best === undefined ||
+        job.priority > best.priority ||
+        (job.priority === best.priority &&
+          (job.runAt < best.runAt || (job.runAt === best.runAt && job.seq < best.seq)))
+      ) {
+        best = job;
+      }
+    }
+    if (best === undefined) return undefined;
+    best.state = "running";
+    best.startedAt = now;
+    return { ...best };
+  }
+
+  // Pool.runJob + Executor.Execute on the executor's private copy `job`.
+  private async run(job: JobRecord): Promise<void> {
+    this.options.emit("job.started", `job:${job.id}`, jobEventData(job));
+    const handler = this.options.handlers[job.name];
+    // Go returns "no handler registered" without touching the store: the job
+    // stays running (until the stale-job reaper resets it to pending).
+    if (handler === undefined) return;
+
+    const controller = new AbortController();
+    this.active.set(job.id, controller);
+    // middleware.Timeout cancels the handler's context after job.Timeout.
+    const deadline = setTimeout(
+      () => controller.abort(new Error("context deadline exceeded")),
+      job.timeout / 1_000_000,
+    );
+    this.timers.add(deadline);
+    const start = Date.now();
+    let failure: unknown;
+    let failed = false;
+    try {
+      await handler({
+        payload: parsePayload(job),
+        job: jobToWire(job),
+        attempt: job.retryCount + 1,
+        signal: controller.signal,
+        heartbeat: () => this.heartbeat(job.id),
+      });
+    } catch (err) {
+      failed = true;
+      failure = err;
+    } finally {
+      clearTimeout(deadline);
+      this.timers.delete(deadline);
+      this.active.delete(job.id);
+    }
+    const now = Date.now();
+    job.updatedAt = now;
+    if (failed) this.fail(job, errorMessage(failure), now);
+    else this.complete(job, now, now - start);
+  }
+
+  private complete(job: JobRecord, now: number, elapsedMs: number): void {
+    job.state = "completed";
+    job.completedAt = now;
+    this.store(job);
+    this.options.emit("job.completed", `job:${job.id}`, jobEventData(job, { elapsedMs }));
+  }
+
+  private fail(job: JobRecord, error: string, now: number): void {
+    job.retryCount++;
+    job.lastError = error;
+    const topic = `job:${job.id}`;
+    if (job.retryCount <= job.maxRetries) {
+      // Go keeps nanoseconds; whole ms keep run_at and the timer in step.
+      job.runAt = now + Math.max(0, Math.ceil(this.options.backoff(job.retryCount)));
+      job.state = "retrying";
+      this.store(job);
+      this.wakeAt(job.runAt);
+      // No error field: Go's OnJobRetrying leaves it out.
+      this.options.emit(
+        "job.retrying",
+        topic,
+        jobEventData(job, { attempt: job.retryCount, nextRunAt: formatRFC3339(job.runAt) }),
+      );
+      return;
+    }
+    // Exhausted: failed (completed_at stays unset), then failed + dlq events.
+    job.state = "failed";
+    this.store(job);
+    this.options.emit("job.failed", topic, jobEventData(job, { error }));
+    this.options.emit("job.dlq", topic, jobEventData(job, { error }));
+  }
+
+  // memory.Store.UpdateJob: the executor's copy replaces the stored job
+  // wholesale, so a cancel or heartbeat recorded meanwhile is lost.
+  private store(job: JobRecord): void {
+    if (!this.jobs.has(job.id)) return;
+    this.jobs.set(job.id, { ...job, updatedAt: Date.now() });
+  }
+
+  // memory.Store.HeartbeatJob: heartbeat_at only, updated_at untouched.
+  private heartbeat(id: string): void {
+    const job = this.jobs.get(id);
+    if (job !== undefined) job.heartbeatAt = Date.now();
+  }
+
+  private heartbeatActive(): void {
+    for (const id of this.active.keys()) this.heartbeat(id);
+  }
+
+  // Pool.reapStaleJobs: running jobs whose heartbeat (or, lacking one, start)
+  // is older than the threshold go back to pending and the pool wakes.
+  private reapStale(): void {
+    const now = Date.now();
+    const cutoff = now - this.options.staleJobThresholdMs;
+    let reset = 0;
+    for (const job of this.jobs.values()) {
+      if (job.state !== "running") continue;
+      const last = job.heartbeatAt ?? job.startedAt;
+      if (last === undefined || last >= cutoff) continue;
+      Object.assign(job, {
+        state: "pending",
+        runAt: now,
+        heartbeatAt: undefined,
+        startedAt: undefined,
+        updatedAt: now,
+      });
+      reset++;
+    }
+    if (reset > 0) this.wake();
+  }
+}

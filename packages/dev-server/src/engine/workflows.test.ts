@@ -1,0 +1,286 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createEngine } from "./engine.js";
+import {
+  type Engine,
+  EngineError,
+  type EngineOptions,
+  type StreamEvent,
+  type WorkflowEvent,
+} from "./types.js";
+
+const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 0);
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const b64 = (s: string): string => Buffer.from(s).toString("base64");
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+let engine: Engine;
+let events: StreamEvent[];
+
+function start(options: EngineOptions): Engine {
+  engine = createEngine(options);
+  events = [];
+  engine.onEvent((event) => events.push(event));
+  return engine;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(T0);
+});
+
+afterEach(() => {
+  engine.close();
+  vi.useRealTimers();
+});
+
+describe("startWorkflow", () => {
+  it("runs steps in order, publishing events and keeping a timeline", async () => {
+    start({
+      workflows: {
+        order: async (wf, input) => {
+          expect(input).toEqual({ id: 7 });
+          await wf.step("validate", () => ({ ok: true }));
+          await wf.step("reserve", async () => {
+            await sleep(30);
+          });
+          await wf.sleep("cool-down", 100);
+          await wf.step("confirm", () => "done");
+        },
+      },
+    });
+    const promise = engine.startWorkflow("order", utf8('{"id":7}'), { orgId: "org1" });
+    await vi.advanceTimersByTimeAsync(130);
+    const run = await promise;
+
+    expect(Object.keys(run)).toEqual([
+      "created_at",
+      "updated_at",
+      "id",
+      "name",
+      "state",
+      "input",
+      "scope_org_id",
+      "started_at",
+      "completed_at",
+      "version",
+    ]);
+    expect(run).toEqual({
+      created_at: "2026-01-02T03:04:05Z",
+      updated_at: "2026-01-02T03:04:05.13Z",
+      id: run.id,
+      name: "order",
+      state: "completed",
+      input: b64('{"id":7}'),
+      scope_org_id: "org1",
+      started_at: "2026-01-02T03:04:05Z",
+      completed_at: "2026-01-02T03:04:05.13Z",
+      version: 1,
+    });
+    const topic = `workflow:${run.id}`;
+    const base = { run_id: run.id, name: "order" };
+    expect(events).toEqual([
+      {
+        type: "workflow.started",
+        ts: "2026-01-02T03:04:05Z",
+        topic,
+        data: { ...base, scope_org_id: "org1" },
+      },
+      {
+        type: "workflow.step_completed",
+        ts: "2026-01-02T03:04:05Z",
+        topic,
+        data: { ...base, step_name: "validate", scope_org_id: "org1" },
+      },
+      {
+        type: "workflow.step_completed",
+        ts: "2026-01-02T03:04:05.03Z",
+        topic,
+        data: { ...base, step_name: "reserve", scope_org_id: "org1", elapsed_ms: 30 },
+      },
+      {
+        type: "workflow.step_completed",
+        ts: "2026-01-02T03:04:05.13Z",
+        topic,
+        data: { ...base, step_name: "confirm", scope_org_id: "org1" },
+      },
+      {
+        type: "workflow.completed",
+        ts: "2026-01-02T03:04:05.13Z",
+        topic,
+        data: { ...base, scope_org_id: "org1", elapsed_ms: 130 },
+      },
+    ]);
+    expect(engine.timeline(run.id)).toEqual([
+      { step_name: "validate", data: b64('{"ok":true}'), created_at: "2026-01-02T03:04:05Z" },
+      { step_name: "reserve", created_at: "2026-01-02T03:04:05.03Z" },
+      { step_name: "sleep:cool-down", created_at: "2026-01-02T03:04:05.13Z" },
+      { step_name: "confirm", data: b64('"done"'), created_at: "2026-01-02T03:04:05.13Z" },
+    ]);
+    expect(engine.getRun(run.id)).toEqual(run);
+    expect(engine.timeline("wfrun_01h455vb4pex5vsknk084sn02q")).toEqual([]);
+  });
+
+  it("resolves only after the run has finished, answering the final state", async () => {
+    start({ workflows: { long: (wf) => wf.sleep("wait", 1000) } });
+    let settled = false;
+    const promise = engine.startWorkflow("long", undefined).then((run) => {
+      settled = true;
+      return run;
+    });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(settled).toBe(false);
+    const runId = events[0]?.data.run_id as string;
+    expect(engine.getRun(runId)).toMatchObject({ state: "running", updated_at: "2026-01-02T03:04:05Z" });
+    expect(engine.getRun(runId)).not.toHaveProperty("input");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await promise).toMatchObject({
+      id: runId,
+      state: "completed",
+      completed_at: "2026-01-02T03:04:06Z",
+    });
+    expect(await promise).not.toHaveProperty("output");
+  });
+
+  it("rejects an unregistered workflow with EngineError 500 and publishes nothing", async () => {
+    start({});
+    const error = await engine.startWorkflow("x", undefined).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(EngineError);
+    expect(error).toMatchObject({ code: 500, message: 'no workflow registered for "x"' });
+    expect(events).toEqual([]);
+  });
+
+  it("fails the run on a step error with Go's message format", async () => {
+    let after = false;
+    start({
+      workflows: {
+        pay: async (wf) => {
+          await wf.step("validate", () => {});
+          await wf.step("charge", () => {
+            throw new Error("card declined");
+          });
+          after = true;
+        },
+      },
+    });
+    const run = await engine.startWorkflow("pay", undefined);
+    expect(after).toBe(false);
+    expect(run).toMatchObject({
+      state: "failed",
+      error: 'workflow pay step "charge": card declined',
+      completed_at: "2026-01-02T03:04:05Z",
+    });
+    expect(events.map((e) => [e.type, e.data])).toEqual([
+      ["workflow.started", { run_id: run.id, name: "pay" }],
+      ["workflow.step_completed", { run_id: run.id, name: "pay", step_name: "validate" }],
+      ["workflow.step_failed", { run_id: run.id, name: "pay", step_name: "charge", error: "card declined" }],
+      [
+        "workflow.failed",
+        { run_id: run.id, name: "pay", error: 'workflow pay step "charge": card declined' },
+      ],
+    ]);
+    expect(engine.timeline(run.id).map((entry) => entry.step_name)).toEqual(["validate"]);
+  });
+
+  it("skips a step whose name already has a checkpoint, returning the saved value", async () => {
+    let calls = 0;
+    start({
+      workflows: {
+        twice: async (wf) => {
+          const a = await wf.step("same", () => ++calls);
+          const b = await wf.step("same", () => ++calls);
+          expect([a, b]).toEqual([1, 1]);
+        },
+      },
+    });
+    const run = await engine.startWorkflow("twice", undefined);
+    expect(run.state).toBe("completed");
+    expect(calls).toBe(1);
+    expect(events.filter((e) => e.type === "workflow.step_completed")).toHaveLength(1);
+  });
+});
+
+describe("waitForEvent", () => {
+  const waiting = (timeoutMs: number, seen: (WorkflowEvent | null)[]): EngineOptions => ({
+    workflows: {
+      checkout: async (wf) => {
+        seen.push(await wf.waitForEvent("paid", timeoutMs));
+        await wf.step("ship", () => {});
+      },
+    },
+  });
+
+  it("is released by an event published during the wait, without polling", async () => {
+    const seen: (WorkflowEvent | null)[] = [];
+    start(waiting(60_000, seen));
+    const promise = engine.startWorkflow("checkout", undefined);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(seen).toEqual([]);
+    const published = engine.publishEvent("paid", utf8('{"amount":5}'), { appId: "shop" });
+    expect(published).toEqual({ event_id: expect.stringMatching(/^evt_[0-7][0-9a-z]{25}$/), name: "paid" });
+    const run = await promise; // no timer advanced: the publish itself wakes the run
+    expect(run.state).toBe("completed");
+    expect(seen).toEqual([{ id: published.event_id, name: "paid", payload: { amount: 5 } }]);
+
+    const [wait, ship] = engine.timeline(run.id);
+    expect(wait?.step_name).toBe("wait:paid");
+    expect(JSON.parse(Buffer.from(wait?.data ?? "", "base64").toString())).toEqual({
+      id: published.event_id,
+      name: "paid",
+      payload: b64('{"amount":5}'),
+      scope_app_id: "shop",
+      acked: true,
+      created_at: "2026-01-02T03:04:10Z",
+    });
+    expect(ship).toEqual({ step_name: "ship", created_at: "2026-01-02T03:04:10Z" });
+  });
+
+  it("takes an unacked event published before the wait, only once", async () => {
+    const seen: (WorkflowEvent | null)[] = [];
+    start(waiting(1000, seen));
+    const published = engine.publishEvent("paid", undefined);
+    const first = await engine.startWorkflow("checkout", undefined);
+    expect(first.state).toBe("completed");
+    expect(seen).toEqual([{ id: published.event_id, name: "paid", payload: undefined }]);
+
+    const second = engine.startWorkflow("checkout", undefined);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect((await second).state).toBe("completed");
+    expect(seen[1]).toBeNull();
+  });
+
+  it("returns null on timeout and lets the workflow decide", async () => {
+    start({
+      workflows: {
+        strict: async (wf) => {
+          const event = await wf.waitForEvent("paid", 60_000);
+          if (event === null) throw new Error("payment timed out");
+        },
+      },
+    });
+    const promise = engine.startWorkflow("strict", undefined);
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(events.map((e) => e.type)).toEqual(["workflow.started"]);
+    await vi.advanceTimersByTimeAsync(1);
+    const run = await promise;
+    expect(run).toMatchObject({
+      state: "failed",
+      error: "payment timed out",
+      completed_at: "2026-01-02T03:05:05Z",
+    });
+    expect(engine.timeline(run.id)).toEqual([{ step_name: "wait:paid", created_at: "2026-01-02T03:05:05Z" }]);
+    expect(events.at(-1)?.data).toEqual({ run_id: run.id, name: "strict", error: "payment timed out" });
+  });
+});
+
+describe("close", () => {
+  it("clears workflow timers and fails the run with context canceled", async () => {
+    start({ workflows: { napper: (wf) => wf.sleep("nap", 60_000) } });
+    const promise = engine.startWorkflow("napper", undefined);
+    await vi.advanceTimersByTimeAsync(10);
+    engine.close();
+    const run = await promise;
+    expect(run).toMatchObject({ state: "failed", error: "context canceled" });
+    expect(vi.getTimerCount()).toBe(0);
+    expect(events.map((e) => e.type)).toEqual(["workflow.started"]);
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * Workflow runs, checkpoints and the `WorkflowContext` handlers drive, after
+ * Go's workflow.Runner / workflow.Workflow on the memory store.
+ */
+import type { EventBus, StoredEvent } from "./event-bus.js";
+import { goQuote } from "./go-quote.js";
+import { formatRFC3339Nano } from "./go-time.js";
+import { type Emit, toBase64 } from "./job-record.js";
+import {
+  type CheckpointRecord,
+  type RunRecord,
+  runToWire,
+  timelineToWire,
+  workflowEventData,
+} from "./run-record.js";
+import { newTypeId } from "./type-id.js";
+import {
+  EngineError,
+  type RunWire,
+  type Scope,
+  type TimelineEntryWire,
+  type WorkflowContext,
+  type WorkflowEvent,
+  type WorkflowHandler,
+} from "./types.js";
+
+const EMPTY = new Uint8Array(0);
+const utf8 = new TextEncoder();
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function parseJson(bytes: Uint8Array | undefined): unknown {
+  if (bytes === undefined || bytes.length === 0) return undefined;
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+// What the handler sees of an event payload: its JSON value, or the raw text
+// when it is not JSON (the Go handler would get the bytes).
+function eventPayload(bytes: Uint8Array | undefined): unknown {
+  try {
+    return parseJson(bytes);
+  } catch {
+    return new TextDecoder().decode(bytes);
+  }
+}
+
+// WaitForEvent checkpoints json.Marshal(event.Event), after the ack.
+function eventCheckpoint(event: StoredEvent): Uint8Array {
+  return utf8.encode(
+    JSON.stringify({
+      id: event.id,
+      name: event.name,
+      ...(event.payload !== undefined && event.payload.length > 0 && { payload: toBase64(event.payload) }),
+      ...(event.scopeAppId !== "" && { scope_app_id: event.scopeAppId }),
+      ...(event.scopeOrgId !== "" && { scope_org_id: event.scopeOrgId }),
+      acked: event.acked,
+      created_at: formatRFC3339Nano(event.createdAt),
+    }),
+  );
+}
+
+/** Runs registered workflows to completion and keeps their runs and checkpoints. */
+export class WorkflowRunner {
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly checkpoints = new Map<string, Map<string, CheckpointRecord>>();
+  private readonly controllers = new Set<AbortController>();
+
+  constructor(
+    private readonly handlers: Record<string, WorkflowHandler>,
+    private readonly bus: EventBus,
+    private readonly emit: Emit,
+  ) {}
+
+  /** Runner.StartRaw: creates the run and runs it to the end before resolving. */
+  async start(name: string, input: Uint8Array | undefined, scope?: Scope): Promise<RunWire> {
+    const handler = this.handlers[name];
+    if (handler === undefined) throw new EngineError(500, `no workflow registered for ${goQuote(name)}`);
+    const now = Date.now();
+    const run: RunRecord = {
+      createdAt: now,
+      updatedAt: now,
+      id: newTypeId("wfrun"),
+      name,
+      state: "running",
+      input,
+      error: "",
+      scopeAppId: scope?.appId ?? "",
+      scopeOrgId: scope?.orgId ?? "",
+      startedAt: now,
+      completedAt: undefined,
+      // RegisterDefinition stamps unversioned workflows as version 1.
+      version: 1,
+    };
+    this.runs.set(run.id, run);
+    this.checkpoints.set(run.id, new Map());
+    const topic = `workflow:${run.id}`;
+    this.emit("workflow.started", topic, workflowEventData(run));
+
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    const start = Date.now();
+    try {
+      let value: unknown;
+      try {
+        value = parseJson(input);
+      } catch (err) {
+        throw new Error(`unmarshal input for workflow ${goQuote(name)}: ${errorMessage(err)}`);
+      }
+      await handler(this.context(run, controller.signal), value);
+      const end = Date.now();
+      Object.assign(run, { state: "completed", completedAt: end, updatedAt: end });
+      this.emit("workflow.completed", topic, workflowEventData(run, { elapsedMs: end - start }));
+    } catch (err) {
+      const end = Date.now();
+      const error = errorMessage(err);
+      Object.assign(run, { state: "failed", error, completedAt: end, updatedAt: end });
+      this.emit("workflow.failed", topic, workflowEventData(run, { error }));
+    } finally {
+      this.controllers.delete(controller);
+    }
+    return runToWire(run);
+  }
+
+  /** The run, encoded for the wire. */
+  get(id: string): RunWire | undefined {
+    const run = this.runs.get(id);
+    return run === undefined ? undefined : runToWire(run);
+  }
+
+  /** The run's checkpoints in order; `[]` for an unknown run, as in Go. */
+  timeline(runId: string): TimelineEntryWire[] {
+    return timelineToWire(this.checkpoints.get(runId)?.values() ?? []);
+  }
+
+  /** Aborts every running workflow's context. */
+  close(): void {
+    for (const controller of this.controllers) controller.abort(new Error("context canceled"));
+  }
+
+  private save(run: RunRecord, stepName: string, data: Uint8Array): void {
+    // Keyed by step name: saving again replaces the entry (and its time).
+    this.checkpoints
+      .get(run.id)
+      ?.set(stepName, { id: newTypeId("ckpt"), stepName, data, createdAt: Date.now() });
+  }
+
+  private checkpoint(run: RunRecord, stepName: string): Uint8Array | undefined {
+    return this.checkpoints.get(run.id)?.get(stepName)?.data;
+  }
+
+  private context(run: RunRecord, signal: AbortSignal): WorkflowContext {
+    const topic = `workflow:${run.id}`;
+    return {
+      runId: run.id,
+      signal,
+      step: async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+        // A checkpointed step is skipped and its saved result returned.
+        const saved = this.checkpoint(run, name);
+        if (saved !== undefined) return parseJson(saved) as T;
+        const start = Date.now();
+        let result: T;
+        try {
+          result = await fn();
+        } catch (err) {
+          const error = errorMessage(err);
+          this.emit("workflow.step_failed", topic, workflowEventData(run, { stepName: name, error }));
+          throw new Error(`workflow ${run.name} step ${goQuote(name)}: ${error}`, { cause: err });
+        }
+        const elapsedMs = Date.now() - start;
+        let data = EMPTY;
+        try {
+          const json = result === undefined ? undefined : JSON.stringify(result);
+          if (json !== undefined) data = utf8.encode(json);
+        } catch (err) {
+          // StepWithResult's gob encode error: no event, step not saved.
+          throw new Error(`workflow ${run.name}: encode checkpoint ${goQuote(name)}: ${errorMessage(err)}`);
+        }
+        this.save(run, name, data);
+        this.emit("workflow.step_completed", topic, workflowEventData(run, { stepName: name, elapsedMs }));
+        return result;
+      },
+      sleep: async (name: string, ms: number): Promise<void> => {
+        const stepName = `sleep:${name}`;
+        if (this.checkpoint(run, stepName) !== undefined) return;
+        await new Promise<void>((resolve, reject) => {
+          if (signal.aborted) return reject(new Error("context canceled"));
+          const onAbort = (): void => {
+            clearTimeout(timer);
+            reject(new Error("context canceled"));
+          };
+          const timer = setTimeout(() => {
+            signal.removeEventListener("abort", onAbort);
+            resolve();
+          }, ms);
+          signal.addEventListener("abort", onAbort, { once: true });
+        });
+        this.save(run, stepName, EMPTY);
+      },
+      waitForEvent: async (name: string, timeoutMs: number): Promise<WorkflowEvent | null> => {
+        const stepName = `wait:${name}`;
+        const saved = this.checkpoint(run, stepName);
+        if (saved !== undefined) {
+          if (saved.length === 0) return null;
+          const cached = parseJson(saved) as { id: string; name: string; payload?: string };
+          const payload = cached.payload === undefined ? undefined : Buffer.from(cached.payload, "base64");
+          return { id: cached.id, name: cached.name, payload: eventPayload(payload) };
+        }
+        let event: StoredEvent | null;
+        try {
+          event = await this.bus.waitFor(name, timeoutMs, signal);
+        } catch (err) {
+          throw new Error(`workflow ${run.name} wait ${goQuote(name)}: ${errorMessage(err)}`);
+        }
+        // Timeout is not an error in Go: an empty checkpoint, then nil.
+        this.save(run, stepName, event === null ? EMPTY : eventCheckpoint(event));
+        return event === null
+          ? null
+          : { id: event.id, name: event.name, payload: eventPayload(event.payload) };
+      },
+    };
+  }
+}
