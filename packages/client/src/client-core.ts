@@ -1,0 +1,284 @@
+import { assertChannel, type Channel, wireChannelOf } from "./channels.js";
+import type { Codec } from "./codecs/codec.js";
+import { Connection } from "./connection.js";
+import type { ConnectionState, ConnectionStatus, GapEvent } from "./connection-state.js";
+import { Emitter } from "./connection-state.js";
+import { CreditGranter } from "./credits.js";
+import { ConnectionError, type DispatchError, TimeoutError, ValidationError } from "./errors.js";
+import { type DispatchOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import { toJson } from "./payload.js";
+import { type Frame, MAX_FRAME_BYTES } from "./protocol/frame.js";
+import { SLOW_METHODS } from "./protocol/methods.js";
+import type { StreamEvent } from "./protocol/types.js";
+import { type RequestOptions, RequestTable, type SendRequest } from "./requests.js";
+import { Router } from "./router.js";
+import { SlowLane } from "./slow-lane.js";
+import { type EventListener, type SubscribeOptions, Subscription } from "./subscription.js";
+import { WireSubscriptions } from "./wire-subscriptions.js";
+
+/**
+ * The connection, request and subscription machinery behind `Dispatch`;
+ * `Dispatch` adds the typed methods on top.
+ */
+export class DispatchCore {
+  protected readonly options: ResolvedOptions;
+  private readonly connection: Connection;
+  private readonly requests: RequestTable;
+  private readonly router = new Router();
+  private readonly wire: WireSubscriptions;
+  private readonly credits: CreditGranter;
+  private readonly gaps = new Emitter<GapEvent>();
+  private readonly slowLane: SlowLane;
+  private creditCounter = 0;
+  private userClosed = false;
+
+  constructor(options: DispatchOptions = {}) {
+    this.options = resolveOptions(options);
+    const { logger } = this.options;
+    this.requests = new RequestTable(this.options.timeout);
+    this.connection = new Connection(this.options, {
+      frame: (frame) => this.onFrame(frame),
+      opened: (resumed) => this.onOpened(resumed),
+      dropped: (reason) => {
+        this.wire.closed();
+        this.requests.failSent(reason);
+      },
+      closed: (error) => this.onClosed(error),
+      busy: () => this.requests.inFlight > 0,
+      loadMsgpack: async (): Promise<Codec> => (await import("./codecs/msgpack.js")).msgpackCodec,
+    });
+    this.wire = new WireSubscriptions(
+      (method, channel) => this.send(method, JSON.stringify({ channel }), {}),
+      (channel, error) => {
+        for (const sub of this.router.all()) if (wireChannelOf(sub.channel) === channel) sub.confirm(error);
+      },
+    );
+    this.credits = new CreditGranter((n) => {
+      try {
+        this.connection.send({
+          id: `credits-${++this.creditCounter}`,
+          type: "request",
+          credits: n,
+          ts: new Date(),
+        });
+      } catch (err) {
+        logger?.warn("could not grant credits", err);
+      }
+    });
+    this.slowLane = new SlowLane({
+      url: this.options.url,
+      fetch: this.options.fetch,
+      timeout: this.options.timeout,
+      logger,
+      token: async () =>
+        typeof this.options.token === "function" ? this.options.token() : this.options.token,
+      openSideChannel: () => {
+        const side = new DispatchCore({
+          ...options,
+          format: "json",
+          heartbeatInterval: 0,
+          allowInsecure: true,
+        });
+        return {
+          request: (method, dataJson, opts) => side.send(method, dataJson, opts),
+          close: () => side.close(),
+        };
+      },
+    });
+  }
+
+  /** The connection state. */
+  get state(): ConnectionState {
+    return this.connection.state;
+  }
+
+  /** A snapshot of the connection (a new object on every change). */
+  get status(): ConnectionStatus {
+    return this.connection.status.get();
+  }
+
+  /**
+   * Calls `listener` on every connection change.
+   * @returns a function that removes the listener.
+   */
+  onStateChange(listener: (state: ConnectionState, status: ConnectionStatus) => void): () => void {
+    return this.connection.status.subscribe((status) => listener(status.state, status));
+  }
+
+  /**
+   * Calls `listener` when channels may have missed events: after a reconnect
+   * (the server has no replay) or a subscription buffer overflow. Re-read
+   * state for those channels.
+   */
+  onGap(listener: (gap: GapEvent) => void): () => void {
+    return this.gaps.on(listener);
+  }
+
+  /**
+   * Connects (if not already) and resolves with the session id once the server
+   * confirmed the session. Rejects on a refused token, on `close()`, or when
+   * `timeout` (default: the request timeout) passes first; the client keeps
+   * trying in the background unless closed.
+   */
+  connect(options: RequestOptions = {}): Promise<string> {
+    this.connection.start();
+    return new Promise((resolve, reject) => {
+      const timeout = options.timeout ?? this.options.timeout;
+      const check = (status: ConnectionStatus): boolean => {
+        if (status.state === "open") resolve(status.sessionId ?? "");
+        else if (status.state === "closed")
+          reject(status.error ?? new ConnectionError("client closed", { closed: true }));
+        else return false;
+        return true;
+      };
+      if (check(this.status)) return;
+      const stop = this.connection.status.subscribe((status) => {
+        if (check(status)) done();
+      });
+      const timer = setTimeout(() => {
+        done();
+        reject(new TimeoutError(`no session within ${timeout} ms`, { cause: this.status.error }));
+      }, timeout);
+      const onAbort = () => {
+        done();
+        reject(options.signal?.reason);
+      };
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      const done = () => {
+        stop();
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+      };
+    });
+  }
+
+  /**
+   * Sends any method and resolves with its raw `data`. Typed methods cover the
+   * known ones; this is the escape hatch.
+   */
+  request(method: string, data?: unknown, options: RequestOptions = {}): Promise<unknown> {
+    let dataJson: string | undefined;
+    try {
+      dataJson = data === undefined ? undefined : toJson(data, `${method} data`);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.send(method, dataJson, options);
+  }
+
+  /**
+   * Subscribes to a channel. Two subscriptions to one channel share one wire
+   * subscription. `queue:<name>` is derived from `jobs` (the server never
+   * publishes to queue topics).
+   */
+  subscribe<E extends StreamEvent = StreamEvent>(
+    channel: Channel,
+    listenerOrOptions?: EventListener<E> | SubscribeOptions<E>,
+  ): Subscription<E> {
+    assertChannel(channel);
+    if (this.state === "closed") throw new ConnectionError("client closed", { closed: true });
+    const options =
+      typeof listenerOrOptions === "function" ? { listener: listenerOrOptions } : listenerOrOptions;
+    const sub = new Subscription<E>(
+      channel,
+      {
+        release: (s) => this.release(s),
+        overflow: (s) => this.gaps.emit({ channels: [s.channel], reason: "overflow" }),
+        logger: this.options.logger,
+      },
+      options,
+    );
+    const erased = sub as unknown as Subscription;
+    // Routed from now on, so events that arrive before the confirmation are kept.
+    this.router.add(erased);
+    this.wire.acquire(wireChannelOf(channel)).then(
+      () => sub.confirm(),
+      (error: unknown) => sub.confirm(error),
+    );
+    this.connection.start();
+    return sub;
+  }
+
+  /** Closes the connection, rejects everything pending and ends every iterator. */
+  close(): void {
+    this.userClosed = true;
+    this.slowLane.close();
+    this.connection.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  /** Sends a request whose data is already JSON text. */
+  protected send(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown> {
+    if (this.state === "closed")
+      return Promise.reject(new ConnectionError("client closed", { closed: true }));
+    if (dataJson !== undefined && dataJson.length > MAX_FRAME_BYTES) {
+      return Promise.reject(
+        new ValidationError(
+          `${method} data is over ${MAX_FRAME_BYTES} bytes; the server would drop the connection`,
+        ),
+      );
+    }
+    if (SLOW_METHODS.has(method)) return this.slowLane.request(method, dataJson, options);
+    this.connection.start();
+    return this.requests.start(method, dataJson, options, this.state === "open" ? this.sender : undefined);
+  }
+
+  private readonly sender: SendRequest = (id, method, dataJson) => {
+    const frame = { id, type: "request" as const, method, ts: new Date() };
+    this.connection.send(dataJson === undefined ? frame : { ...frame, dataJson });
+  };
+
+  private onFrame(frame: Frame): void {
+    switch (frame.type) {
+      case "event": {
+        this.credits.onEvent();
+        const event = frame.data as StreamEvent | undefined;
+        if (typeof event?.type !== "string") {
+          this.options.logger?.warn("ignored an event frame without a stream event", frame);
+          return;
+        }
+        this.router.route(event);
+        return;
+      }
+      case "response":
+      case "error":
+        if (!this.requests.answer(frame)) this.options.logger?.warn("ignored an uncorrelated frame", frame);
+        return;
+      case "pong":
+        return;
+      default:
+        this.options.logger?.warn(`ignored a frame of type ${String(frame.type)}`, frame);
+    }
+  }
+
+  private onOpened(resumed: boolean): void {
+    this.credits.reset();
+    this.wire.opened();
+    this.requests.flush(this.sender);
+    const channels = this.router.channels();
+    if (resumed && channels.length > 0) this.gaps.emit({ channels, reason: "reconnect" });
+  }
+
+  private onClosed(error: DispatchError | undefined): void {
+    this.wire.closed();
+    this.slowLane.close();
+    const closedError = () => error ?? new ConnectionError("client closed", { closed: true });
+    this.requests.failAll(closedError);
+    for (const sub of this.router.all()) {
+      this.router.remove(sub);
+      sub.end(this.userClosed ? undefined : closedError());
+    }
+  }
+
+  private release(sub: Subscription): Promise<void> {
+    this.router.remove(sub);
+    return this.wire.release(wireChannelOf(sub.channel));
+  }
+}

@@ -1,0 +1,167 @@
+import type { Channel } from "./channels.js";
+import { DispatchCore } from "./client-core.js";
+import { decodeJob, decodeRun, decodeTimeline } from "./decode-bytes.js";
+import { ValidationError } from "./errors.js";
+import { type BatchJob, batch, type GatherResult, gather, type WaitOptions, waitForJob } from "./fanout.js";
+import { toJson } from "./payload.js";
+import type {
+  CancelResult,
+  EnqueueResult,
+  Job,
+  PublishEventResult,
+  Run,
+  StartWorkflowResult,
+  Stats,
+  TimelineEntry,
+  WorkflowEvent,
+} from "./protocol/types.js";
+import type { RequestOptions } from "./requests.js";
+import type { EventListener, SubscribeOptions, Subscription } from "./subscription.js";
+
+/** Options of `enqueue`. */
+export interface EnqueueOptions extends RequestOptions {
+  /** Default `"default"`. */
+  queue?: string;
+  /** Higher runs first. Default 0. */
+  priority?: number;
+}
+
+function assertName(name: unknown, what: string): asserts name is string {
+  if (typeof name !== "string" || name === "")
+    throw new ValidationError(`${what} must be a non-empty string`);
+}
+
+/** Builds request data JSON from parts that are already JSON text. */
+function object(parts: Record<string, string | undefined>): string {
+  const fields = Object.entries(parts).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return `{${fields.map(([key, json]) => `"${key}":${json}`).join(",")}}`;
+}
+
+/**
+ * A Dispatch client: typed requests, live subscriptions and reconnection over
+ * one WebSocket session.
+ *
+ * @example
+ * ```ts
+ * import { Dispatch } from "@dispatch/client";
+ *
+ * const client = new Dispatch({ url: "wss://api.example.com/dwp", token: "dk_live_…" });
+ * const { job_id } = await client.enqueue("send-email", { to: "ada@example.com" });
+ * for await (const event of client.subscribe(`job:${job_id}`)) {
+ *   console.log(event.type);
+ *   if (event.type === "job.completed") break;
+ * }
+ * client.close();
+ * ```
+ */
+export class Dispatch extends DispatchCore {
+  /** Enqueues a job; `payload` travels as raw JSON. */
+  enqueue(name: string, payload?: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
+    const { queue, priority, ...requestOptions } = options;
+    try {
+      assertName(name, "job name");
+      if (queue !== undefined) assertName(queue, "queue");
+      if (priority !== undefined && !Number.isInteger(priority))
+        throw new ValidationError("priority must be an integer");
+      const data = object({
+        name: JSON.stringify(name),
+        payload: toJson(payload ?? null, "payload"),
+        queue: queue === undefined ? undefined : JSON.stringify(queue),
+        priority: priority === undefined ? undefined : String(priority),
+      });
+      return this.send("job.enqueue", data, requestOptions) as Promise<EnqueueResult>;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Reads a job, with `payload` decoded from base64 into its JSON value. */
+  async getJob<P = unknown>(jobId: string, options: RequestOptions = {}): Promise<Job<P>> {
+    return decodeJob<P>(await this.idRequest("job.get", "job_id", jobId, options));
+  }
+
+  /** Cancels a job. The server publishes no event for it. */
+  cancelJob(jobId: string, options: RequestOptions = {}): Promise<CancelResult> {
+    return this.idRequest("job.cancel", "job_id", jobId, options) as Promise<CancelResult>;
+  }
+
+  /**
+   * Starts a workflow. The server runs it to completion before answering, so
+   * this goes over HTTP RPC (or a second socket) and never blocks other calls.
+   * Resolves with the state after the run.
+   */
+  startWorkflow(name: string, input?: unknown, options: RequestOptions = {}): Promise<StartWorkflowResult> {
+    try {
+      assertName(name, "workflow name");
+      const data = object({ name: JSON.stringify(name), input: toJson(input ?? null, "input") });
+      return this.send("workflow.start", data, options) as Promise<StartWorkflowResult>;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Reads a run, with `input` and `output` decoded. */
+  async getWorkflow<I = unknown, O = unknown>(
+    runId: string,
+    options: RequestOptions = {},
+  ): Promise<Run<I, O>> {
+    return decodeRun<I, O>(await this.idRequest("workflow.get", "run_id", runId, options));
+  }
+
+  /** A run's checkpoints in order, with `data` as bytes. */
+  async workflowTimeline(runId: string, options: RequestOptions = {}): Promise<TimelineEntry[]> {
+    return decodeTimeline(await this.idRequest("workflow.timeline", "run_id", runId, options));
+  }
+
+  /** Publishes a workflow event, releasing runs waiting for `name`. */
+  publishEvent(name: string, payload?: unknown, options: RequestOptions = {}): Promise<PublishEventResult> {
+    try {
+      assertName(name, "event name");
+      const data = object({
+        name: JSON.stringify(name),
+        payload: payload === undefined ? undefined : toJson(payload, "payload"),
+      });
+      return this.send("workflow.event", data, options) as Promise<PublishEventResult>;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Broker statistics. */
+  stats(options: RequestOptions = {}): Promise<Stats> {
+    return this.send("stats", undefined, options) as Promise<Stats>;
+  }
+
+  /** Subscribes to one run's events: `subscribe("workflow:" + runId)`. */
+  watch(
+    runId: string,
+    listenerOrOptions?: EventListener<WorkflowEvent> | SubscribeOptions<WorkflowEvent>,
+  ): Subscription<WorkflowEvent> {
+    assertName(runId, "runId");
+    return this.subscribe<WorkflowEvent>(`workflow:${runId}` as Channel, listenerOrOptions);
+  }
+
+  /** Resolves with the job once it completed; rejects with its error if it failed or was cancelled. */
+  waitForJob<P = unknown>(jobId: string, options: WaitOptions = {}): Promise<Job<P>> {
+    return waitForJob<P>(this, jobId, options);
+  }
+
+  /** Resolves when every job has finished, with each outcome. */
+  gather(jobIds: readonly string[], options: WaitOptions = {}): Promise<GatherResult[]> {
+    return gather(this, jobIds, options);
+  }
+
+  /** Enqueues many jobs at once, pipelined; each entry is a result or the error it met. */
+  batch(jobs: readonly BatchJob[], options: RequestOptions = {}): ReturnType<typeof batch> {
+    return batch(this, jobs, options);
+  }
+
+  private idRequest(method: string, key: string, id: string, options: RequestOptions): Promise<unknown> {
+    try {
+      assertName(id, key);
+      return this.send(method, object({ [key]: JSON.stringify(id) }), options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Error codes: the server's numeric codes (400, 401, 403, 404, 405, 409, 500)
+ * or one of the client's own string codes.
+ */
+export type DispatchErrorCode =
+  | number
+  | "timeout"
+  | "connection_lost"
+  | "closed"
+  | "aborted"
+  | "invalid_argument"
+  | "job_failed"
+  | "protocol";
+
+/** Options shared by every Dispatch error. */
+export interface DispatchErrorOptions {
+  /** Overrides the classification derived from `code`. */
+  retryable?: boolean;
+  /** Extra text the server sent in `error.details`. */
+  details?: string;
+  cause?: unknown;
+}
+
+/**
+ * Classifies a code the way dispatch-py's `Status` does: timeouts, lost
+ * connections and 5xx may succeed if tried again; 4xx and local misuse never.
+ */
+export function isRetryableCode(code: DispatchErrorCode): boolean {
+  if (typeof code === "number") return code >= 500 || code === 408 || code === 429;
+  return code === "timeout" || code === "connection_lost";
+}
+
+/**
+ * The one base class for every error this SDK throws or rejects with.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.getJob("job_01…");
+ * } catch (err) {
+ *   if (err instanceof DispatchError && err.code === 404) showNotFound();
+ *   else if (err instanceof DispatchError && err.retryable) scheduleRetry();
+ *   else throw err;
+ * }
+ * ```
+ */
+export class DispatchError extends Error {
+  /** The server's error code, or a client string code such as `"timeout"`. */
+  readonly code: DispatchErrorCode;
+  /** Whether the same call may succeed if tried again. */
+  readonly retryable: boolean;
+  /** `error.details` from the server, when it sent any. */
+  readonly details: string | undefined;
+
+  constructor(code: DispatchErrorCode, message: string, options: DispatchErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "DispatchError";
+    this.code = code;
+    this.retryable = options.retryable ?? isRetryableCode(code);
+    this.details = options.details;
+  }
+}
+
+/** The server refused the token (401). Reconnection stops: retrying cannot help. */
+export class AuthError extends DispatchError {
+  constructor(message = "authentication failed", options: DispatchErrorOptions = {}) {
+    super(401, message, options);
+    this.name = "AuthError";
+  }
+}
+
+/**
+ * The connection dropped or was closed while the call was in flight. A request
+ * that may have reached the server is never re-sent (enqueue is not idempotent).
+ */
+export class ConnectionError extends DispatchError {
+  constructor(message: string, options: DispatchErrorOptions & { closed?: boolean } = {}) {
+    super(options.closed ? "closed" : "connection_lost", message, options);
+    this.name = "ConnectionError";
+  }
+}
+
+/** No answer arrived within the request's timeout. */
+export class TimeoutError extends DispatchError {
+  constructor(message: string, options: DispatchErrorOptions = {}) {
+    super("timeout", message, options);
+    this.name = "TimeoutError";
+  }
+}
+
+/** The caller's `AbortSignal` fired; `cause` holds the signal's reason. */
+export class AbortError extends DispatchError {
+  constructor(message = "the operation was aborted", options: DispatchErrorOptions = {}) {
+    super("aborted", message, { ...options, retryable: false });
+    this.name = "AbortError";
+  }
+}
+
+/** A bad argument, refused before anything was sent. */
+export class ValidationError extends DispatchError {
+  constructor(message: string, options: DispatchErrorOptions = {}) {
+    super("invalid_argument", message, options);
+    this.name = "ValidationError";
+  }
+}
+
+/** Builds the right subclass for an error frame the server sent. */
+export function errorFromServer(code: number, message: string, details?: string): DispatchError {
+  const options = details === undefined ? {} : { details };
+  if (code === 401) return new AuthError(message, options);
+  return new DispatchError(code, message, options);
+}

@@ -1,0 +1,150 @@
+import type { Channel } from "./channels.js";
+import type { GapEvent } from "./connection-state.js";
+import { AbortError, DispatchError, TimeoutError } from "./errors.js";
+import type { EnqueueParams } from "./protocol/methods.js";
+import type { EnqueueResult, Job, JobEvent } from "./protocol/types.js";
+import type { RequestOptions } from "./requests.js";
+import type { Subscription } from "./subscription.js";
+
+/** The part of the client the fan-out helpers use. */
+export interface FanoutClient {
+  getJob<P>(jobId: string, options?: RequestOptions): Promise<Job<P>>;
+  enqueue(
+    name: string,
+    payload?: unknown,
+    options?: RequestOptions & { queue?: string; priority?: number },
+  ): Promise<EnqueueResult>;
+  subscribe<E extends JobEvent>(channel: Channel): Subscription<E>;
+  onGap(listener: (gap: GapEvent) => void): () => void;
+}
+
+/** Options of `waitForJob` and `gather`. */
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** Gives up after this many ms. Default: no limit (jobs may run for hours). */
+  timeout?: number;
+  /**
+   * Re-reads the job this often, in ms. The server publishes no event when a
+   * job is cancelled, so without it a cancelled job would be waited on
+   * forever. Default 10 000.
+   */
+  pollInterval?: number;
+}
+
+/** One job's outcome in `gather`. */
+export type GatherResult<P = unknown> =
+  | { job_id: string; status: "completed"; job: Job<P> }
+  | { job_id: string; status: "failed"; error: DispatchError };
+
+/** One job of `batch`. */
+export type BatchJob = EnqueueParams;
+
+/** Why a job ended without completing, as a `DispatchError` (code `job_failed`). */
+function jobError(job: Job): DispatchError {
+  const why = job.state === "cancelled" ? "was cancelled" : `failed: ${job.last_error ?? "unknown error"}`;
+  return new DispatchError("job_failed", `job ${job.id} (${job.name}) ${why}`, {
+    retryable: false,
+    ...(job.last_error === undefined ? {} : { details: job.last_error }),
+  });
+}
+
+/**
+ * Waits for a job to finish. Subscribes first and reads second, so an event
+ * between the two cannot be missed; re-reads after a reconnect gap and on a
+ * slow poll (cancellation publishes no event).
+ */
+export async function waitForJob<P = unknown>(
+  client: FanoutClient,
+  jobId: string,
+  options: WaitOptions = {},
+): Promise<Job<P>> {
+  const { signal, timeout, pollInterval = 10_000 } = options;
+  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+  const sub = client.subscribe<JobEvent>(`job:${jobId}`);
+  const cleanups: Array<() => void> = [() => void sub.unsubscribe()];
+  try {
+    return await new Promise<Job<P>>((resolve, reject) => {
+      const check = () => {
+        client.getJob<P>(jobId, signal ? { signal } : {}).then((job) => {
+          if (job.state === "completed") resolve(job);
+          else if (job.state === "failed" || job.state === "cancelled") reject(jobError(job as Job));
+        }, reject);
+      };
+      const onEvent = (event: JobEvent) => {
+        // job.retrying is not the end; job.failed/job.dlq and job.completed are.
+        if (event.type === "job.completed" || event.type === "job.failed" || event.type === "job.dlq")
+          check();
+      };
+      (async () => {
+        for await (const event of sub) onEvent(event);
+      })().catch(reject);
+      cleanups.push(client.onGap((gap) => gap.channels.includes(`job:${jobId}`) && check()));
+      const poll = setInterval(check, pollInterval);
+      cleanups.push(() => clearInterval(poll));
+      if (timeout !== undefined) {
+        const timer = setTimeout(
+          () => reject(new TimeoutError(`job ${jobId} did not finish within ${timeout} ms`)),
+          timeout,
+        );
+        cleanups.push(() => clearTimeout(timer));
+      }
+      if (signal) {
+        const onAbort = () => reject(new AbortError(undefined, { cause: signal.reason }));
+        signal.addEventListener("abort", onAbort, { once: true });
+        cleanups.push(() => signal.removeEventListener("abort", onAbort));
+      }
+      sub.ready.then(check, reject);
+    });
+  } finally {
+    for (const cleanup of cleanups) cleanup();
+  }
+}
+
+/** Waits for every job; resolves when all have finished, with each outcome in order. */
+export function gather(
+  client: FanoutClient,
+  jobIds: readonly string[],
+  options: WaitOptions = {},
+): Promise<GatherResult[]> {
+  return Promise.all(
+    jobIds.map((jobId) =>
+      waitForJob(client, jobId, options).then(
+        (job): GatherResult => ({ job_id: jobId, status: "completed", job }),
+        (error: unknown): GatherResult => {
+          // A timeout or abort ends the whole gather rather than one entry.
+          if (error instanceof DispatchError && error.code === "job_failed") {
+            return { job_id: jobId, status: "failed", error };
+          }
+          throw error;
+        },
+      ),
+    ),
+  );
+}
+
+/**
+ * Enqueues many jobs without waiting between them: every frame is written at
+ * once and answers are matched by id. Resolves with one entry per job, in
+ * order: its result, or the error it met. Nothing is retried, since enqueue
+ * is not idempotent.
+ */
+export function batch(
+  client: FanoutClient,
+  jobs: readonly BatchJob[],
+  options: RequestOptions = {},
+): Promise<Array<EnqueueResult | DispatchError>> {
+  return Promise.all(
+    jobs.map((job) => {
+      const { queue, priority } = job;
+      const opts = {
+        ...options,
+        ...(queue === undefined ? {} : { queue }),
+        ...(priority === undefined ? {} : { priority }),
+      };
+      return client.enqueue(job.name, job.payload, opts).catch((error: unknown) => {
+        if (error instanceof DispatchError) return error;
+        throw error;
+      });
+    }),
+  );
+}

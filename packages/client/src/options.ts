@@ -1,0 +1,127 @@
+import type { Format } from "./codecs/codec.js";
+import { readEnv } from "./env.js";
+import { ValidationError } from "./errors.js";
+import { consoleLogger, type Logger } from "./logger.js";
+
+/** A token, or a function asked again on every (re)connect. */
+export type TokenProvider = string | (() => string | Promise<string>);
+
+/** A WebSocket constructor: the native one, or `ws` on Node 20. */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+
+/** Options of `new Dispatch(options)`. */
+export interface DispatchOptions {
+  /** `wss://host/dwp`. Default: `DISPATCH_URL` from the environment (not in browsers). */
+  url?: string;
+  /** Default: `DISPATCH_TOKEN` from the environment (not in browsers). */
+  token?: TokenProvider;
+  /** Wire format. Default `"json"`. */
+  format?: Format;
+  /** Reconnect after a drop. Default `true`. */
+  reconnect?: boolean;
+  /** Reconnection attempts before giving up. Default `Infinity`. */
+  maxRetries?: number;
+  /** Per-request timeout in ms. Default 30 000. */
+  timeout?: number;
+  /** Ping interval in ms; 0 disables. Default 15 000. */
+  heartbeatInterval?: number;
+  /** Default `globalThis.WebSocket`. Pass `ws` on Node 20. */
+  WebSocket?: WebSocketConstructor;
+  /** Default `globalThis.fetch`; used for slow requests over HTTP RPC. */
+  fetch?: typeof fetch;
+  /** Allow a plain `ws:` URL to a host other than loopback. Default `false`. */
+  allowInsecure?: boolean;
+  /** Reports ignored frames and fallbacks. `DISPATCH_DEBUG=1` also logs every frame. */
+  logger?: Logger;
+  /** Reconnection delay bounds in ms (jittered). Default 500 and 10 000. */
+  minReconnectDelay?: number;
+  maxReconnectDelay?: number;
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedOptions {
+  url: string;
+  token: TokenProvider;
+  format: Format;
+  reconnect: boolean;
+  maxRetries: number;
+  timeout: number;
+  heartbeatInterval: number;
+  WebSocket: WebSocketConstructor;
+  fetch: typeof fetch | undefined;
+  logger: Logger | undefined;
+  traceFrames: boolean;
+  minReconnectDelay: number;
+  maxReconnectDelay: number;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|[^.]+\.localhost)$/i;
+
+/** Checks a DWP WebSocket URL; plain `ws:` is only for loopback unless allowed. */
+export function assertUrl(url: string, allowInsecure: boolean): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ValidationError(`invalid url "${url}": expected wss://host/dwp`);
+  }
+  if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") {
+    throw new ValidationError(`invalid url "${url}": the scheme must be wss: (or ws: on localhost)`);
+  }
+  if (parsed.protocol === "ws:" && !allowInsecure && !LOOPBACK.test(parsed.hostname)) {
+    throw new ValidationError(
+      `refusing plain ws: to ${parsed.hostname}: the token would cross the network unencrypted. Use wss:, or pass allowInsecure: true`,
+    );
+  }
+  if (parsed.search.includes("token")) {
+    throw new ValidationError("put the token in the token option, never in the URL");
+  }
+  return parsed;
+}
+
+function positive(name: string, value: number, allowZero = false): number {
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new ValidationError(`${name} must be a ${allowZero ? "non-negative" : "positive"} number`);
+  }
+  return value;
+}
+
+/** Applies defaults and the environment, and refuses bad input with a clear message. */
+export function resolveOptions(options: DispatchOptions = {}): ResolvedOptions {
+  const url = options.url ?? readEnv("DISPATCH_URL");
+  if (!url) throw new ValidationError("missing url: pass { url } or set DISPATCH_URL");
+  assertUrl(url, options.allowInsecure ?? false);
+  const token = options.token ?? readEnv("DISPATCH_TOKEN");
+  if (token === undefined || token === "") {
+    throw new ValidationError("missing token: pass { token } or set DISPATCH_TOKEN");
+  }
+  if (typeof token !== "string" && typeof token !== "function") {
+    throw new ValidationError("token must be a string or a function returning one");
+  }
+  const format = options.format ?? "json";
+  if (format !== "json" && format !== "msgpack") {
+    throw new ValidationError(`format must be "json" or "msgpack", got "${String(format)}"`);
+  }
+  const WebSocketCtor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!WebSocketCtor) {
+    throw new ValidationError(
+      "no WebSocket implementation: on Node 20 pass { WebSocket } from the ws package (Node 22+ has one built in)",
+    );
+  }
+  const trace = readEnv("DISPATCH_DEBUG") === "1";
+  return {
+    url,
+    token,
+    format,
+    reconnect: options.reconnect ?? true,
+    maxRetries: positive("maxRetries", options.maxRetries ?? Number.POSITIVE_INFINITY, true),
+    timeout: positive("timeout", options.timeout ?? 30_000),
+    heartbeatInterval: positive("heartbeatInterval", options.heartbeatInterval ?? 15_000, true),
+    WebSocket: WebSocketCtor,
+    fetch: options.fetch ?? (globalThis.fetch ? globalThis.fetch.bind(globalThis) : undefined),
+    logger: options.logger ?? (trace ? consoleLogger : undefined),
+    traceFrames: trace,
+    minReconnectDelay: positive("minReconnectDelay", options.minReconnectDelay ?? 500),
+    maxReconnectDelay: positive("maxReconnectDelay", options.maxReconnectDelay ?? 10_000),
+  };
+}

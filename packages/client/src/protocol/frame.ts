@@ -1,0 +1,48 @@
+/** Frame types of the Dispatch Wire Protocol. */
+export type FrameType = "request" | "response" | "error" | "event" | "ping" | "pong";
+
+/** `error` of an error frame. */
+export interface ErrorDetail {
+  code: number;
+  message: string;
+  details?: string;
+}
+
+/**
+ * One DWP message, after decoding. `data` is the JSON value of the payload
+ * in both codecs (msgpack carries it as a bin of JSON bytes).
+ */
+export interface Frame {
+  id: string;
+  type: FrameType;
+  method?: string;
+  correl_id?: string;
+  token?: string;
+  app_id?: string;
+  org_id?: string;
+  data?: unknown;
+  error?: ErrorDetail;
+  channel?: string;
+  credits?: number;
+  /** RFC 3339 string once decoded; always sent, because a nil `ts` crashes the Go msgpack decoder. */
+  ts: string;
+}
+
+/** Envelope key order used by the Go server; both codecs write keys in it. */
+export const FRAME_KEYS = [
+  "id",
+  "type",
+  "method",
+  "correl_id",
+  "token",
+  "app_id",
+  "org_id",
+  "data",
+  "error",
+  "channel",
+  "credits",
+  "ts",
+] as const;
+
+/** The largest message the server accepts; it drops the connection above it. */
+export const MAX_FRAME_BYTES = 1 << 20;

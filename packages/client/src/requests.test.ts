@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AbortError, AuthError, ConnectionError, DispatchError, TimeoutError, ValidationError } from "./errors.js";
+import { RequestTable, type SendRequest } from "./requests.js";
+
+describe("RequestTable", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  const ids: string[] = [];
+  const send: SendRequest = (id) => {
+    ids.push(id);
+  };
+
+  it("gives every request a unique id and settles it by correl_id", async () => {
+    const table = new RequestTable(1000);
+    const a = table.start("job.get", "{}", {}, send);
+    const b = table.start("job.get", "{}", {}, send);
+    const [idA, idB] = ids.slice(-2);
+    expect(idA).not.toBe(idB);
+    table.answer({ id: "s", type: "response", correl_id: idB, data: 2, ts: "" });
+    table.answer({ id: "s", type: "error", correl_id: idA, error: { code: 404, message: "job not found" }, ts: "" });
+    await expect(b).resolves.toBe(2);
+    await expect(a).rejects.toMatchObject({ code: 404, retryable: false, message: "job not found" });
+    expect(table.answer({ id: "s", type: "response", correl_id: idA, ts: "" })).toBe(false);
+  });
+
+  it("maps 401 to AuthError and 5xx to retryable", async () => {
+    const table = new RequestTable(1000);
+    const a = table.start("x", undefined, {}, send);
+    table.answer({ id: "s", type: "error", correl_id: ids.at(-1), error: { code: 401, message: "no" }, ts: "" });
+    await expect(a).rejects.toBeInstanceOf(AuthError);
+    const b = table.start("x", undefined, {}, send);
+    table.answer({ id: "s", type: "error", correl_id: ids.at(-1), error: { code: 500, message: "boom" }, ts: "" });
+    await expect(b).rejects.toMatchObject({ retryable: true });
+  });
+
+  it("times out with TimeoutError", async () => {
+    const table = new RequestTable(1000);
+    const p = table.start("job.get", undefined, { timeout: 50 }, send);
+    vi.advanceTimersByTime(50);
+    await expect(p).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it("aborts with AbortError, before or after sending", async () => {
+    const table = new RequestTable(1000);
+    const controller = new AbortController();
+    const p = table.start("job.get", undefined, { signal: controller.signal }, send);
+    controller.abort(new Error("user left"));
+    await expect(p).rejects.toBeInstanceOf(AbortError);
+    await expect(table.start("x", undefined, { signal: AbortSignal.abort() }, send)).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it("keeps unsent requests waiting, flushes them in order, and fails only sent ones on a drop", async () => {
+    const table = new RequestTable(1000);
+    const inFlight = table.start("job.enqueue", "{}", {}, send);
+    const waiting = [table.start("a", undefined, {}, undefined), table.start("b", undefined, {}, undefined)];
+    expect(table.inFlight).toBe(1);
+    table.failSent("socket closed");
+    await expect(inFlight).rejects.toBeInstanceOf(ConnectionError);
+    const flushed: string[] = [];
+    table.flush((_id, method) => flushed.push(method));
+    expect(flushed).toEqual(["a", "b"]);
+    table.failAll(() => new ConnectionError("closed", { closed: true }));
+    for (const w of waiting) await expect(w).rejects.toMatchObject({ code: "closed" });
+  });
+
+  it("rejects a request whose frame cannot be sent, leaving others alone", async () => {
+    const table = new RequestTable(1000);
+    const p = table.start("big", "x", {}, () => {
+      throw new ValidationError("frame too large");
+    });
+    await expect(p).rejects.toBeInstanceOf(ValidationError);
+    expect(table.inFlight).toBe(0);
+    expect(new DispatchError("timeout", "t").retryable).toBe(true);
+  });
+});

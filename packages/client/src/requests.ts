@@ -1,0 +1,135 @@
+import { AbortError, ConnectionError, type DispatchError, errorFromServer, TimeoutError } from "./errors.js";
+import type { Frame } from "./protocol/frame.js";
+
+/** Per-call options of every request method. */
+export interface RequestOptions {
+  /** Rejects with `AbortError` when aborted; a frame already sent is not recalled. */
+  signal?: AbortSignal;
+  /** Overrides the client's request timeout, in ms. */
+  timeout?: number;
+}
+
+interface Pending {
+  id: string;
+  method: string;
+  dataJson: string | undefined;
+  sent: boolean;
+  resolve(value: unknown): void;
+  reject(error: DispatchError): void;
+  cleanup(): void;
+}
+
+/** Sends one request frame; throws when the frame cannot be sent (oversize). */
+export type SendRequest = (id: string, method: string, dataJson: string | undefined) => void;
+
+/**
+ * The table of requests awaiting an answer. Requests made while no session is
+ * open wait here, unsent, until one opens or their timeout fires; requests in
+ * flight when the socket drops fail with `ConnectionError` and are never
+ * re-sent, because the server may already have acted on them.
+ */
+export class RequestTable {
+  private readonly pending = new Map<string, Pending>();
+  private readonly prefix = `${Math.random().toString(36).slice(2, 8)}-`;
+  private counter = 0;
+
+  constructor(private readonly defaultTimeout: number) {}
+
+  /** Requests sent and not yet answered on the current socket. */
+  get inFlight(): number {
+    let n = 0;
+    for (const p of this.pending.values()) if (p.sent) n++;
+    return n;
+  }
+
+  /** Registers a request; `send` is called now when a session is open, or later by `flush`. */
+  start(
+    method: string,
+    dataJson: string | undefined,
+    options: RequestOptions,
+    send: SendRequest | undefined,
+  ): Promise<unknown> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
+    const id = this.prefix + (++this.counter).toString(36);
+    return new Promise((resolve, reject) => {
+      const timeout = options.timeout ?? this.defaultTimeout;
+      const timer = setTimeout(() => {
+        const p = this.pending.get(id);
+        this.settle(id)?.reject(
+          new TimeoutError(`${method} timed out after ${timeout} ms${p?.sent ? "" : " (no session)"}`),
+        );
+      }, timeout);
+      const onAbort = () => this.settle(id)?.reject(new AbortError(undefined, { cause: signal?.reason }));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const entry: Pending = {
+        id,
+        method,
+        dataJson,
+        sent: false,
+        resolve,
+        reject,
+        cleanup: () => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
+        },
+      };
+      this.pending.set(id, entry);
+      if (send) this.sendEntry(entry, send);
+    });
+  }
+
+  /** Sends every request that was waiting for a session, in call order. */
+  flush(send: SendRequest): void {
+    for (const entry of this.pending.values()) if (!entry.sent) this.sendEntry(entry, send);
+  }
+
+  /** Settles the request a response or error frame answers; `false` if none waits for it. */
+  answer(frame: Frame): boolean {
+    const id = frame.correl_id;
+    if (id === undefined) return false;
+    const entry = this.settle(id);
+    if (!entry) return false;
+    if (frame.type === "error") {
+      const { code = 500, message = "unknown error", details } = frame.error ?? {};
+      entry.reject(errorFromServer(code, message, details));
+    } else {
+      entry.resolve(frame.data);
+    }
+    return true;
+  }
+
+  /** The socket dropped: fails what was sent on it; unsent requests keep waiting. */
+  failSent(reason: string): void {
+    for (const entry of [...this.pending.values()]) {
+      if (!entry.sent) continue;
+      this.settle(entry.id)?.reject(
+        new ConnectionError(
+          `${entry.method} failed: ${reason}; it was not re-sent (it may have taken effect)`,
+        ),
+      );
+    }
+  }
+
+  /** Fails everything, sent or not. */
+  failAll(error: () => DispatchError): void {
+    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(error());
+  }
+
+  private sendEntry(entry: Pending, send: SendRequest): void {
+    try {
+      send(entry.id, entry.method, entry.dataJson);
+      entry.sent = true;
+    } catch (err) {
+      this.settle(entry.id)?.reject(err as DispatchError);
+    }
+  }
+
+  private settle(id: string): Pending | undefined {
+    const entry = this.pending.get(id);
+    if (!entry) return undefined;
+    this.pending.delete(id);
+    entry.cleanup();
+    return entry;
+  }
+}

@@ -1,0 +1,182 @@
+import type { Channel } from "./channels.js";
+import { type Deferred, deferred } from "./deferred.js";
+import type { Logger } from "./logger.js";
+import type { StreamEvent } from "./protocol/types.js";
+
+/** Called for each event, synchronously, in order. */
+export type EventListener<E extends StreamEvent = StreamEvent> = (event: E) => void;
+
+/** Options of `client.subscribe`. */
+export interface SubscribeOptions<E extends StreamEvent = StreamEvent> {
+  /** Receives every event; without an iterator nothing is buffered. */
+  listener?: EventListener<E>;
+  /**
+   * Most events buffered for the iterator. Past it the oldest are dropped and
+   * a gap is reported for this channel. Default 50,000.
+   */
+  maxBuffered?: number;
+}
+
+/** What a subscription needs from its client. */
+export interface SubscriptionHost {
+  release(subscription: Subscription): Promise<void>;
+  overflow(subscription: Subscription): void;
+  readonly logger: Logger | undefined;
+}
+
+const COMPACT_AT = 4096;
+
+/**
+ * A live view of one channel: an async iterator over its events, an optional
+ * listener, and `ready`, which resolves once the server confirmed the
+ * subscription. Events that arrive before `ready` are kept, not lost.
+ *
+ * @example
+ * ```ts
+ * const sub = client.subscribe("jobs");
+ * await sub.ready;
+ * for await (const event of sub) {
+ *   if (event.type === "job.completed") console.log(event.data.job_id);
+ * }
+ * ```
+ */
+export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncIterable<E> {
+  /** Resolves when the server confirmed the subscription; rejects if it refused it. */
+  readonly ready: Promise<void>;
+  private readonly confirmation: Deferred<void> = deferred();
+  // Index-based queue: shift() is O(n) on large arrays; compacted in batches.
+  private items: E[] = [];
+  private head = 0;
+  private waiters: Array<(result: IteratorResult<E>) => void> = [];
+  private failWaiters: Array<(error: unknown) => void> = [];
+  private iterating = false;
+  private overflowing = false;
+  private ended = false;
+  private failure: unknown;
+  private droppedCount = 0;
+  private readonly maxBuffered: number;
+  private readonly listener: EventListener<E> | undefined;
+
+  constructor(
+    /** The channel as the caller named it (`queue:emails`, `job:…`). */
+    readonly channel: Channel,
+    private readonly host: SubscriptionHost,
+    options: SubscribeOptions<E> = {},
+  ) {
+    this.listener = options.listener;
+    this.maxBuffered = options.maxBuffered ?? 50_000;
+    this.ready = this.confirmation.promise;
+  }
+
+  /** Events dropped because the buffer was full. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /** Events buffered and not yet read. */
+  get buffered(): number {
+    return this.items.length - this.head;
+  }
+
+  /** `true` once unsubscribed, closed or refused. */
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  /** Stops the subscription; the wire `unsubscribe` goes out when the last local one leaves. */
+  unsubscribe(): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    this.end();
+    return this.host.release(this as unknown as Subscription);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<E> {
+    this.iterating = true;
+    return {
+      next: () => this.next(),
+      // `break` in a for-await loop lands here: leaving the loop unsubscribes.
+      return: async () => {
+        await this.unsubscribe();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.unsubscribe();
+  }
+
+  /** @internal Delivers one routed event. */
+  deliver(event: E): void {
+    if (this.ended) return;
+    if (this.listener) {
+      try {
+        this.listener(event);
+      } catch (err) {
+        this.host.logger?.warn(`listener for ${this.channel} threw; the event was still delivered`, err);
+      }
+      if (!this.iterating) return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      this.failWaiters.shift();
+      waiter({ done: false, value: event });
+      return;
+    }
+    if (this.items.length - this.head >= this.maxBuffered) {
+      this.head++;
+      this.droppedCount++;
+      if (!this.overflowing) {
+        this.overflowing = true;
+        this.host.overflow(this as unknown as Subscription);
+      }
+    }
+    this.items.push(event);
+  }
+
+  /** @internal The server confirmed (or refused) the wire subscription. */
+  confirm(error?: unknown): void {
+    if (error === undefined) this.confirmation.resolve();
+    else {
+      this.confirmation.reject(error);
+      this.end(error);
+    }
+  }
+
+  /** @internal Ends the iterator once the buffer is drained; with an error, it then throws it. */
+  end(error?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failure = error;
+    this.confirmation.reject(error ?? new Error("subscription ended before it was confirmed"));
+    const waiters = this.waiters;
+    const failWaiters = this.failWaiters;
+    this.waiters = [];
+    this.failWaiters = [];
+    for (let i = 0; i < waiters.length; i++) {
+      if (error === undefined) waiters[i]?.({ done: true, value: undefined });
+      else failWaiters[i]?.(error);
+    }
+  }
+
+  private next(): Promise<IteratorResult<E>> {
+    if (this.head < this.items.length) {
+      const value = this.items[this.head] as E;
+      this.items[this.head++] = undefined as unknown as E;
+      if (this.head >= COMPACT_AT && this.head * 2 >= this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+      if (this.overflowing && this.items.length - this.head < this.maxBuffered) this.overflowing = false;
+      return Promise.resolve({ done: false, value });
+    }
+    if (this.ended) {
+      if (this.failure !== undefined) return Promise.reject(this.failure);
+      return Promise.resolve({ done: true, value: undefined });
+    }
+    return new Promise((resolve, reject) => {
+      this.waiters.push(resolve);
+      this.failWaiters.push(reject);
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import { type Deferred, deferred } from "./deferred.js";
+import { ConnectionError } from "./errors.js";
+
+interface Entry {
+  refs: number;
+  confirmed: Deferred<void>;
+  /** Session in which the subscribe frame was sent, if any. */
+  sentIn: number | undefined;
+}
+
+/** Sends `subscribe`/`unsubscribe` for one wire channel on the open session. */
+export type WireRequest = (method: "subscribe" | "unsubscribe", channel: string) => Promise<unknown>;
+
+/**
+ * Reference counts of the channels subscribed on the wire. Two local
+ * subscriptions to one channel share one `subscribe` frame; `unsubscribe`
+ * goes out when the last leaves. Subscriptions do not survive a reconnect (the
+ * server issues a new session), so every counted channel is subscribed again
+ * on each new session.
+ */
+export class WireSubscriptions {
+  private readonly entries = new Map<string, Entry>();
+  private session = 0;
+  private open = false;
+
+  constructor(
+    private readonly request: WireRequest,
+    private readonly onRefused: (channel: string, error: unknown) => void,
+  ) {}
+
+  /** Counts one more user of `channel`; resolves when the server confirmed it. */
+  acquire(channel: string): Promise<void> {
+    const existing = this.entries.get(channel);
+    if (existing) {
+      existing.refs++;
+      return existing.confirmed.promise;
+    }
+    const entry: Entry = { refs: 1, confirmed: deferred(), sentIn: undefined };
+    this.entries.set(channel, entry);
+    if (this.open) this.send(channel, entry);
+    return entry.confirmed.promise;
+  }
+
+  /** Counts one user less; unsubscribes on the wire when it was the last. */
+  async release(channel: string): Promise<void> {
+    const entry = this.entries.get(channel);
+    if (!entry || --entry.refs > 0) return;
+    this.entries.delete(channel);
+    // With no session the server holds no subscription to remove.
+    if (!this.open || entry.sentIn !== this.session) return;
+    try {
+      await this.request("unsubscribe", channel);
+    } catch {
+      // The socket dropped meanwhile: the server forgot the subscription anyway.
+    }
+  }
+
+  /** A session opened: subscribe every counted channel on it. */
+  opened(): void {
+    this.session++;
+    this.open = true;
+    for (const [channel, entry] of this.entries) this.send(channel, entry);
+  }
+
+  /** The session is gone. */
+  closed(): void {
+    this.open = false;
+  }
+
+  /** Channels currently counted. */
+  channels(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  private send(channel: string, entry: Entry): void {
+    const session = this.session;
+    entry.sentIn = session;
+    this.request("subscribe", channel).then(
+      () => entry.confirmed.resolve(),
+      (error: unknown) => {
+        // A drop is retried on the next session; a refusal (400/403) is final.
+        if (error instanceof ConnectionError || session !== this.session) return;
+        if (this.entries.get(channel) === entry) this.entries.delete(channel);
+        entry.confirmed.reject(error);
+        this.onRefused(channel, error);
+      },
+    );
+  }
+}
