@@ -66,6 +66,9 @@ export class Connection {
       lastConnectedAt: undefined,
     });
     this.socket = new ReconnectingSocket(options, {
+      created: (socket) => {
+        this.current = socket;
+      },
       open: (socket) =>
         void this.onOpen(socket).catch((err: unknown) => {
           this.options.logger?.warn("could not start the handshake", err);
@@ -118,7 +121,7 @@ export class Connection {
   }
 
   private async onOpen(socket: WebSocket): Promise<void> {
-    this.current = socket;
+    if (this.stale(socket)) return;
     let token: string;
     try {
       const provided =

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AbortError, AuthError, ConnectionError, DispatchError, TimeoutError, ValidationError } from "./errors.js";
+import {
+  AbortError,
+  AuthError,
+  ConnectionError,
+  DispatchError,
+  TimeoutError,
+  ValidationError,
+} from "./errors.js";
 import { RequestTable, type SendRequest } from "./requests.js";
 
 describe("RequestTable", () => {
@@ -18,7 +25,13 @@ describe("RequestTable", () => {
     const [idA, idB] = ids.slice(-2);
     expect(idA).not.toBe(idB);
     table.answer({ id: "s", type: "response", correl_id: idB, data: 2, ts: "" });
-    table.answer({ id: "s", type: "error", correl_id: idA, error: { code: 404, message: "job not found" }, ts: "" });
+    table.answer({
+      id: "s",
+      type: "error",
+      correl_id: idA,
+      error: { code: 404, message: "job not found" },
+      ts: "",
+    });
     await expect(b).resolves.toBe(2);
     await expect(a).rejects.toMatchObject({ code: 404, retryable: false, message: "job not found" });
     expect(table.answer({ id: "s", type: "response", correl_id: idA, ts: "" })).toBe(false);
@@ -27,10 +40,22 @@ describe("RequestTable", () => {
   it("maps 401 to AuthError and 5xx to retryable", async () => {
     const table = new RequestTable(1000);
     const a = table.start("x", undefined, {}, send);
-    table.answer({ id: "s", type: "error", correl_id: ids.at(-1), error: { code: 401, message: "no" }, ts: "" });
+    table.answer({
+      id: "s",
+      type: "error",
+      correl_id: ids.at(-1),
+      error: { code: 401, message: "no" },
+      ts: "",
+    });
     await expect(a).rejects.toBeInstanceOf(AuthError);
     const b = table.start("x", undefined, {}, send);
-    table.answer({ id: "s", type: "error", correl_id: ids.at(-1), error: { code: 500, message: "boom" }, ts: "" });
+    table.answer({
+      id: "s",
+      type: "error",
+      correl_id: ids.at(-1),
+      error: { code: 500, message: "boom" },
+      ts: "",
+    });
     await expect(b).rejects.toMatchObject({ retryable: true });
   });
 
@@ -47,7 +72,9 @@ describe("RequestTable", () => {
     const p = table.start("job.get", undefined, { signal: controller.signal }, send);
     controller.abort(new Error("user left"));
     await expect(p).rejects.toBeInstanceOf(AbortError);
-    await expect(table.start("x", undefined, { signal: AbortSignal.abort() }, send)).rejects.toBeInstanceOf(AbortError);
+    await expect(table.start("x", undefined, { signal: AbortSignal.abort() }, send)).rejects.toBeInstanceOf(
+      AbortError,
+    );
   });
 
   it("keeps unsent requests waiting, flushes them in order, and fails only sent ones on a drop", async () => {

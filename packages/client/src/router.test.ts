@@ -13,7 +13,12 @@ function sub(channel: Channel) {
 }
 
 const jobEvent = (type: StreamEvent["type"], id: string, queue = "default"): StreamEvent =>
-  ({ type, ts: "2026-01-02T03:04:05Z", topic: `job:${id}`, data: { job_id: id, job_name: "x", queue } }) as StreamEvent;
+  ({
+    type,
+    ts: "2026-01-02T03:04:05Z",
+    topic: `job:${id}`,
+    data: { job_id: id, job_name: "x", queue },
+  }) as StreamEvent;
 const runEvent: StreamEvent = {
   type: "workflow.started",
   ts: "2026-01-02T03:04:05Z",
@@ -24,7 +29,16 @@ const runEvent: StreamEvent = {
 describe("Router", () => {
   it("fans one frame out to every matching channel, each subscription once", () => {
     const router = new Router();
-    const all = ["firehose", "jobs", "workflows", "job:job_1", "job:job_2", "workflow:wfrun_1", "queue:default", "queue:mail"] as const;
+    const all = [
+      "firehose",
+      "jobs",
+      "workflows",
+      "job:job_1",
+      "job:job_2",
+      "workflow:wfrun_1",
+      "queue:default",
+      "queue:mail",
+    ] as const;
     const subs = Object.fromEntries(all.map((c) => [c, sub(c)]));
     for (const { s } of Object.values(subs)) router.add(s);
     router.route(jobEvent("job.completed", "job_1"));
@@ -72,7 +86,12 @@ describe("Router", () => {
     const jobs = sub("jobs");
     router.add(fire.s);
     router.add(jobs.s);
-    router.route({ type: "cron.fired", ts: "2026-01-02T03:04:05Z", topic: "", data: { entry_name: "n", job_id: "job_1" } });
+    router.route({
+      type: "cron.fired",
+      ts: "2026-01-02T03:04:05Z",
+      topic: "",
+      data: { entry_name: "n", job_id: "job_1" },
+    });
     expect(fire.received).toHaveLength(1);
     expect(jobs.received).toHaveLength(0);
   });

@@ -4,6 +4,8 @@ import type { WebSocketConstructor } from "./options.js";
 
 /** What the connection hears from each underlying socket, tagged with it. */
 export interface SocketEvents {
+  /** A new socket is connecting; events of earlier sockets are stale from now on. */
+  created(socket: WebSocket): void;
   open(socket: WebSocket): void;
   message(data: WireMessage, socket: WebSocket): void;
   close(code: number, reason: string, socket: WebSocket): void;
@@ -27,7 +29,7 @@ function tappedConstructor(Base: WebSocketConstructor, events: SocketEvents): We
   return class TappedWebSocket extends Base {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols);
-      this.binaryType = "arraybuffer";
+      events.created(this);
       super.addEventListener("open", () => events.open(this));
       super.addEventListener("message", (event: MessageEvent) => events.message(event.data, this));
       super.addEventListener("close", (event: CloseEvent) => events.close(event.code, event.reason, this));
@@ -71,6 +73,9 @@ export class ReconnectingSocket {
         return base * (0.5 + Math.random());
       },
     });
+    // partysocket re-applies its own binaryType (default "blob") to every
+    // socket it opens; binary frames must arrive as ArrayBuffer to decode synchronously.
+    this.rws.binaryType = "arraybuffer";
   }
 
   /** Opens (or re-opens after `close`) the connection. */

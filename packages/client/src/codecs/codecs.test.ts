@@ -22,7 +22,9 @@ function outbound(decoded: Record<string, unknown>): OutboundFrame {
   return frame;
 }
 
-const clientFrames = vectors.filter((v) => v.direction === "client->server" && !v.decoded.method?.toString().startsWith("auth"));
+const clientFrames = vectors.filter(
+  (v) => v.direction === "client->server" && !v.decoded.method?.toString().startsWith("auth"),
+);
 const serverFrames = vectors.filter((v) => v.direction === "server->client");
 
 describe("JSON codec against the golden frames", () => {
@@ -51,7 +53,9 @@ describe("msgpack codec against the golden frames", () => {
     expect(a.ts).toBeInstanceOf(ExtData);
     expect((a.ts as ExtData).type).toBe(-1);
     // Everything but the 8 timestamp bytes matches; those differ only below the millisecond.
-    expect(Buffer.from(ours.subarray(0, -8)).toString("hex")).toBe(Buffer.from(theirs.subarray(0, -8)).toString("hex"));
+    expect(Buffer.from(ours.subarray(0, -8)).toString("hex")).toBe(
+      Buffer.from(theirs.subarray(0, -8)).toString("hex"),
+    );
   });
 
   it("writes the exact bytes when ts has millisecond precision", () => {
@@ -73,14 +77,21 @@ describe("msgpack codec against the golden frames", () => {
   });
 
   it("never writes nil: absent fields are left out", () => {
-    const bytes = msgpackCodec.encode({ id: "x", type: "request", method: "stats", ts: new Date() }) as Uint8Array;
+    const bytes = msgpackCodec.encode({
+      id: "x",
+      type: "request",
+      method: "stats",
+      ts: new Date(),
+    }) as Uint8Array;
     const decoded = raw.decode(bytes) as Record<string, unknown>;
     expect(Object.keys(decoded)).toEqual(["id", "type", "method", "ts"]);
     expect(Object.values(decoded)).not.toContain(null);
   });
 
   it("decodes JSON text frames (auth errors are always JSON)", () => {
-    const frame = msgpackCodec.decode('{"id":"1","type":"error","error":{"code":401,"message":"authentication failed"},"ts":"2026-01-02T03:04:05Z"}');
+    const frame = msgpackCodec.decode(
+      '{"id":"1","type":"error","error":{"code":401,"message":"authentication failed"},"ts":"2026-01-02T03:04:05Z"}',
+    );
     expect(frame.error).toEqual({ code: 401, message: "authentication failed" });
   });
 });

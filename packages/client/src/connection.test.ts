@@ -1,0 +1,216 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeSocket } from "../test/fake-socket.js";
+import { Dispatch } from "./client.js";
+import { AuthError, ConnectionError } from "./errors.js";
+import type { WebSocketConstructor } from "./options.js";
+
+const WebSocket = FakeSocket as unknown as WebSocketConstructor;
+const url = "ws://127.0.0.1:1/dwp";
+
+/** Lets partysocket's zero-delay connect timer and pending promises run. */
+const settle = () => vi.advanceTimersByTimeAsync(1);
+
+async function openClient(options: ConstructorParameters<typeof Dispatch>[0] = {}) {
+  const client = new Dispatch({ url, token: "dk_test_a", WebSocket, fetch: undefined, ...options });
+  const connected = client.connect();
+  await settle();
+  FakeSocket.latest().accept();
+  await settle();
+  FakeSocket.latest().acceptAuth();
+  return { client, sessionId: await connected };
+}
+
+describe("connection lifecycle (fake socket, fake timers)", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSocket.reset();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("authenticates with a JSON text frame carrying the token in data, never in the URL", async () => {
+    const { client, sessionId } = await openClient();
+    expect(sessionId).toBe("ws_1");
+    expect(client.state).toBe("open");
+    const [auth] = FakeSocket.latest().frames();
+    expect(auth).toMatchObject({
+      type: "request",
+      method: "auth",
+      data: { token: "dk_test_a", format: "json" },
+    });
+    expect(typeof auth?.ts).toBe("string");
+    expect(FakeSocket.latest().url).not.toContain("dk_test_a");
+    client.close();
+  });
+
+  it("holds requests made before the session until it opens, after the auth frame", async () => {
+    const client = new Dispatch({ url, token: "dk_test_a", WebSocket });
+    const stats = client.stats();
+    await settle();
+    const socket = FakeSocket.latest();
+    socket.accept();
+    await settle();
+    expect(socket.frames().map((f) => f.method)).toEqual(["auth"]);
+    socket.acceptAuth();
+    const sent = socket.frames().at(-1);
+    expect(sent?.method).toBe("stats");
+    socket.receive(
+      JSON.stringify({ id: "s", type: "response", correl_id: sent?.id, data: { connections: 0 }, ts: "" }),
+    );
+    await expect(stats).resolves.toEqual({ connections: 0 });
+    client.close();
+  });
+
+  it("replaces a silent (half-open) socket within two heartbeat intervals", async () => {
+    const { client } = await openClient({ heartbeatInterval: 1000 });
+    const first = FakeSocket.latest();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(first.frames().at(-1)?.type).toBe("ping");
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(client.state).toBe("reconnecting");
+    await settle();
+    expect(FakeSocket.instances.length).toBe(2);
+    client.close();
+  });
+
+  it("keeps a quiet socket while a request is in flight (pings queue behind it on the server)", async () => {
+    const { client } = await openClient({ heartbeatInterval: 1000, timeout: 60_000 });
+    const slow = client.request("job.get", { job_id: "job_x" });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(client.state).toBe("open");
+    expect(FakeSocket.instances.length).toBe(1);
+    client.close();
+    await expect(slow).rejects.toMatchObject({ code: "closed" });
+  });
+
+  it("answers a pong as liveness: no replacement while the server answers", async () => {
+    const { client } = await openClient({ heartbeatInterval: 1000 });
+    const socket = FakeSocket.latest();
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(1000);
+      const ping = socket.frames().at(-1);
+      socket.receive(JSON.stringify({ id: "s", type: "pong", correl_id: ping?.id, ts: "" }));
+    }
+    expect(client.state).toBe("open");
+    expect(FakeSocket.instances.length).toBe(1);
+    client.close();
+  });
+
+  it("fails in-flight requests with ConnectionError on a drop, never re-sending them", async () => {
+    const { client } = await openClient();
+    const enqueue = client.enqueue("send-email", { to: "a" });
+    FakeSocket.latest().drop();
+    await expect(enqueue).rejects.toBeInstanceOf(ConnectionError);
+    while (FakeSocket.instances.length < 2) await vi.advanceTimersByTimeAsync(10);
+    const second = FakeSocket.latest();
+    expect(second).not.toBe(FakeSocket.instances[0]);
+    second.accept();
+    await settle();
+    second.acceptAuth();
+    expect(second.frames().filter((f) => f.method === "job.enqueue")).toHaveLength(0);
+    client.close();
+  });
+
+  it("re-authenticates, re-subscribes and reports a gap after a reconnect", async () => {
+    let n = 0;
+    const { client } = await openClient({ token: () => `dk_test_${++n}` });
+    const sub = client.subscribe("jobs");
+    const first = FakeSocket.latest();
+    const subscribe = first.frames().find((f) => f.method === "subscribe");
+    first.receive(JSON.stringify({ id: "s", type: "response", correl_id: subscribe?.id, data: {}, ts: "" }));
+    await sub.ready;
+    const gaps: string[][] = [];
+    client.onGap((gap) => gaps.push(gap.channels));
+    first.drop();
+    expect(client.state).toBe("reconnecting");
+    while (FakeSocket.instances.length < 2) await vi.advanceTimersByTimeAsync(10);
+    const second = FakeSocket.latest();
+    second.accept();
+    await settle();
+    expect(second.frames()[0]).toMatchObject({ method: "auth", data: { token: "dk_test_2" } });
+    second.acceptAuth("json", "ws_2");
+    expect(
+      second
+        .frames()
+        .filter((f) => f.method === "subscribe")
+        .map((f) => f.data),
+    ).toEqual([{ channel: "jobs" }]);
+    expect(gaps).toEqual([["jobs"]]);
+    expect(client.status.sessionId).toBe("ws_2");
+    client.close();
+  });
+
+  it("stops on 401 with AuthError and does not reconnect", async () => {
+    const client = new Dispatch({ url, token: "dk_test_bad", WebSocket });
+    const connected = client.connect();
+    await settle();
+    const socket = FakeSocket.latest();
+    socket.accept();
+    await settle();
+    const auth = socket.frames()[0];
+    socket.receive(
+      JSON.stringify({
+        id: "s",
+        type: "error",
+        correl_id: auth?.id,
+        error: { code: 401, message: "authentication failed" },
+        ts: "",
+      }),
+    );
+    socket.drop();
+    await expect(connected).rejects.toBeInstanceOf(AuthError);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSocket.instances.length).toBe(1);
+    expect(client.state).toBe("closed");
+  });
+
+  it("falls back to JSON once when msgpack comes back as text (the connection fails at the auth answer)", async () => {
+    const warn = vi.fn();
+    const client = new Dispatch({ url, token: "dk_test_a", WebSocket, format: "msgpack", logger: { warn } });
+    const connected = client.connect();
+    await settle();
+    FakeSocket.latest().accept();
+    // The msgpack codec is a dynamic import: wait for the auth frame it precedes.
+    await vi.waitFor(() =>
+      expect(FakeSocket.latest().frames()[0]).toMatchObject({ data: { format: "msgpack" } }),
+    );
+    FakeSocket.latest().drop(1006);
+    while (FakeSocket.instances.length < 2) await vi.advanceTimersByTimeAsync(10);
+    const retry = FakeSocket.latest();
+    retry.accept();
+    await settle();
+    expect(retry.frames()[0]).toMatchObject({ data: { format: "json" } });
+    retry.acceptAuth("json");
+    await expect(connected).resolves.toBe("ws_1");
+    expect(client.status.format).toBe("json");
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("msgpack"));
+    client.close();
+  });
+
+  it("gives up after maxRetries failed attempts with a ConnectionError", async () => {
+    const client = new Dispatch({ url, token: "dk_test_a", WebSocket, maxRetries: 2 });
+    const connected = client.connect({ timeout: 600_000 });
+    const failed = expect(connected).rejects.toThrow(/gave up after 3 failed attempts/);
+    // Nothing ever answers: each attempt ends at partysocket's connection timeout.
+    await vi.advanceTimersByTimeAsync(120_000);
+    await failed;
+    expect(client.state).toBe("closed");
+    expect(FakeSocket.instances).toHaveLength(3);
+  });
+
+  it("jitters reconnection delays", async () => {
+    const delays: number[] = [];
+    for (let run = 0; run < 2; run++) {
+      FakeSocket.reset();
+      const { client } = await openClient({ minReconnectDelay: 1000 });
+      FakeSocket.latest().drop();
+      const start = Date.now();
+      while (FakeSocket.instances.length < 2) await vi.advanceTimersByTimeAsync(10);
+      delays.push(Date.now() - start);
+      client.close();
+    }
+    for (const d of delays) {
+      expect(d).toBeGreaterThanOrEqual(500);
+      expect(d).toBeLessThanOrEqual(1510);
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Dispatch } from "../src/client.js";
+import { ValidationError } from "../src/errors.js";
+import { MAX_FRAME_BYTES } from "../src/protocol/frame.js";
+import { clientFor, recordingWebSocket, startServer } from "./setup.js";
+
+const { WebSocket } = recordingWebSocket();
+
+describe("bad input gets clear, typed errors", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("refuses a frame over 1 MiB before sending it, and keeps the connection", async () => {
+    const server = await startServer({ jobs: {} });
+    const { client, recorder } = clientFor(server);
+    await client.connect();
+    const big = "x".repeat(MAX_FRAME_BYTES);
+    await expect(client.enqueue("send-email", { big })).rejects.toThrow(/over 1048576 bytes/);
+    // Just under the limit in characters but over it in UTF-8 bytes.
+    const wide = "é".repeat(MAX_FRAME_BYTES / 2);
+    await expect(client.enqueue("send-email", { wide })).rejects.toBeInstanceOf(ValidationError);
+    expect(recorder.frames("job.enqueue")).toHaveLength(0);
+    expect(client.state).toBe("open");
+    await expect(client.enqueue("send-email", { small: true })).resolves.toHaveProperty("job_id");
+  });
+
+  it("refuses payloads JSON cannot carry", async () => {
+    const server = await startServer();
+    const { client } = clientFor(server);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expect(client.enqueue("x", cyclic)).rejects.toThrow(/payload cannot be serialised/);
+    await expect(client.enqueue("x", 10n)).rejects.toThrow(ValidationError);
+    await expect(client.enqueue("x", () => 1)).rejects.toThrow(/got function/);
+    await expect(client.enqueue("", {})).rejects.toThrow(/job name must be a non-empty string/);
+    await expect(client.startWorkflow("w", Symbol("s"))).rejects.toThrow(ValidationError);
+    await expect(client.enqueue("x", {}, { priority: 1.5 })).rejects.toThrow(/priority/);
+  });
+
+  it("refuses invalid channel names", async () => {
+    const server = await startServer();
+    const { client } = clientFor(server);
+    expect(() => client.subscribe("nope" as never)).toThrow(/invalid channel "nope"/);
+    expect(() => client.subscribe("job:" as never)).toThrow(ValidationError);
+  });
+
+  it("refuses a missing url or token, and plain ws: off loopback", () => {
+    vi.stubEnv("DISPATCH_URL", "");
+    vi.stubEnv("DISPATCH_TOKEN", "");
+    expect(() => new Dispatch({ token: "dk_test_a", WebSocket })).toThrow(/missing url/);
+    expect(() => new Dispatch({ url: "ws://127.0.0.1/dwp", WebSocket })).toThrow(/missing token/);
+    expect(() => new Dispatch({ url: "ws://api.example.com/dwp", token: "t", WebSocket })).toThrow(
+      /refusing plain ws:/,
+    );
+    expect(() => new Dispatch({ url: "http://localhost/dwp", token: "t", WebSocket })).toThrow(
+      /scheme must be wss:/,
+    );
+    expect(() => new Dispatch({ url: "ws://localhost/dwp?token=x", token: "t", WebSocket })).toThrow(
+      /never in the URL/,
+    );
+    expect(
+      () => new Dispatch({ url: "ws://api.example.com/dwp", token: "t", WebSocket, allowInsecure: true }),
+    ).not.toThrow();
+    expect(() => new Dispatch({ url: "wss://api.example.com/dwp", token: "t", WebSocket })).not.toThrow();
+    expect(() => new Dispatch({ url: "ws://[::1]:1/dwp", token: "t", WebSocket })).not.toThrow();
+    expect(() => new Dispatch({ url: "wss://x/dwp", token: "t", WebSocket, timeout: -1 })).toThrow(
+      /timeout must be/,
+    );
+  });
+
+  it("reads DISPATCH_URL and DISPATCH_TOKEN from the environment", async () => {
+    const server = await startServer({ tokens: { dk_test_env: { scopes: ["*"] } } });
+    vi.stubEnv("DISPATCH_URL", server.url);
+    vi.stubEnv("DISPATCH_TOKEN", "dk_test_env");
+    const client = new Dispatch({ WebSocket });
+    try {
+      await expect(client.connect()).resolves.toMatch(/^ws_/);
+    } finally {
+      client.close();
+    }
+  });
+
+  it("with DISPATCH_DEBUG=1 logs every frame in and out, with the token redacted", async () => {
+    const server = await startServer();
+    vi.stubEnv("DISPATCH_DEBUG", "1");
+    const lines: string[] = [];
+    const logger = { warn: () => {}, debug: (line: string) => lines.push(line) };
+    const { client } = clientFor(server, { token: "dk_test_hidden", logger });
+    await client.connect();
+    await client.stats();
+    expect(lines.some((l) => l.startsWith("→") && l.includes('"method":"auth"'))).toBe(true);
+    expect(lines.some((l) => l.startsWith("←") && l.includes('"type":"response"'))).toBe(true);
+    expect(lines.join("\n")).not.toContain("dk_test_hidden");
+    expect(lines.join("\n")).toContain("[redacted]");
+  });
+});

@@ -1,0 +1,151 @@
+import { createServer } from "node:http";
+import { describe, expect, it, vi } from "vitest";
+import { WebSocketServer } from "ws";
+import { Dispatch } from "../src/client.js";
+import { AuthError } from "../src/errors.js";
+import type { StreamEvent } from "../src/protocol/types.js";
+import { clientFor, formats, recordingWebSocket, startServer, stateReaches } from "./setup.js";
+
+describe.each(formats)("reconnection over %s", (format) => {
+  it("re-authenticates with a fresh token, re-subscribes, reports the gap, and the job's end is re-readable", async () => {
+    let release!: () => void;
+    const server = await startServer({ jobs: { slow: () => new Promise<void>((r) => (release = r)) } });
+    let asked = 0;
+    const { client, recorder } = clientFor(server, {
+      format,
+      minReconnectDelay: 50,
+      token: () => `dk_test_${++asked}`,
+    });
+    const sub = client.subscribe("jobs");
+    await sub.ready;
+    const { job_id } = await client.enqueue("slow", {});
+    const gaps: string[][] = [];
+    client.onGap((gap) => gaps.push(gap.channels));
+    const restarted = server.restart({ downMs: 200 });
+    await stateReaches(client, "reconnecting");
+    release();
+    await restarted;
+    await stateReaches(client, "open");
+    expect(asked).toBe(2);
+    expect(gaps).toEqual([["jobs"]]);
+    if (format === "json") expect(recorder.frames("subscribe")).toHaveLength(2);
+    // The completion happened while disconnected: the event is gone, the state is not.
+    await vi.waitFor(async () => expect((await client.getJob(job_id)).state).toBe("completed"));
+    // New events flow to the old subscription object after the resubscribe.
+    const next = client.enqueue("slow", {});
+    const events: StreamEvent[] = [];
+    for await (const event of sub) {
+      events.push(event);
+      if (event.type === "job.enqueued" && event.data.job_id === (await next).job_id) break;
+    }
+    expect(events.at(-1)?.type).toBe("job.enqueued");
+    release();
+  });
+
+  it("replaces a half-open socket within about two heartbeat intervals", async () => {
+    const server = await startServer();
+    const { client } = clientFor(server, { format, heartbeatInterval: 150, minReconnectDelay: 20 });
+    const first = await client.connect();
+    const silencedAt = Date.now();
+    server.silence();
+    await stateReaches(client, "reconnecting");
+    const detectedAfter = Date.now() - silencedAt;
+    await stateReaches(client, "open");
+    expect(client.status.sessionId).not.toBe(first);
+    expect(detectedAfter).toBeLessThan(150 * 3);
+  });
+});
+
+describe("authentication", () => {
+  it("stops on a refused token with AuthError and opens no second socket", async () => {
+    const server = await startServer({ tokens: { dk_test_good: { scopes: ["*"] } } });
+    const { WebSocket, recorder } = recordingWebSocket();
+    const client = new Dispatch({ url: server.url, token: "dk_test_bad", WebSocket, minReconnectDelay: 10 });
+    await expect(client.connect()).rejects.toBeInstanceOf(AuthError);
+    expect(client.state).toBe("closed");
+    expect(client.status.error).toBeInstanceOf(AuthError);
+    expect(recorder.urls).toHaveLength(1);
+  });
+
+  it("recovers when the token provider returns a new token after a refusal", async () => {
+    const server = await startServer({ tokens: { dk_test_new: { scopes: ["*"] } } });
+    const tokens = ["dk_test_old", "dk_test_new", "dk_test_new"];
+    const { client } = clientFor(server, {
+      token: async () => tokens.shift() ?? "dk_test_new",
+      minReconnectDelay: 10,
+    });
+    await expect(client.connect()).resolves.toMatch(/^ws_/);
+  });
+
+  it("never puts the token in the URL", async () => {
+    const server = await startServer();
+    const { client, recorder } = clientFor(server, { token: "dk_test_secret" });
+    await client.connect();
+    expect(recorder.urls.join()).not.toContain("dk_test_secret");
+    expect(recorder.frames("auth")[0]).toMatchObject({ data: { token: "dk_test_secret" } });
+  });
+});
+
+describe("msgpack against a server that sends it as text (like the Go server)", () => {
+  it("falls back to JSON once, says so, and works", async () => {
+    const server = await startServer({ msgpackAsText: true, jobs: { "send-email": async () => {} } });
+    const warn = vi.fn();
+    const { client, recorder } = clientFor(server, {
+      format: "msgpack",
+      logger: { warn },
+      minReconnectDelay: 10,
+    });
+    await client.connect();
+    expect(client.status.format).toBe("json");
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("msgpack"));
+    expect(recorder.urls).toHaveLength(2);
+    await expect(client.enqueue("send-email", {})).resolves.toHaveProperty("job_id");
+  });
+});
+
+describe("hostile server frames", () => {
+  it("ignores garbage, unknown and uncorrelated frames, logs them, and keeps serving", async () => {
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http });
+    wss.on("connection", (socket) => {
+      socket.on("message", (raw) => {
+        const frame = JSON.parse(String(raw));
+        const reply = (f: object) =>
+          socket.send(JSON.stringify({ id: "s", ts: "2026-01-02T03:04:05Z", ...f }));
+        if (frame.method === "auth") {
+          reply({ type: "response", correl_id: frame.id, data: { format: "json", session_id: "ws_1" } });
+          socket.send("{not json");
+          socket.send(Buffer.from([0xc1, 0xff]));
+          reply({ type: "mystery" });
+          reply({ type: "response", correl_id: "nobody" });
+          socket.send(
+            '{"id":"s","type":"event","data":{"__proto__":{"polluted":true}},"ts":"2026-01-02T03:04:05Z"}',
+          );
+          reply({ type: "event", data: "not an event" });
+        } else if (frame.method === "stats") {
+          reply({ type: "response", correl_id: frame.id, data: { ok: true } });
+        }
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const { port } = http.address() as { port: number };
+    const warn = vi.fn();
+    const { WebSocket } = recordingWebSocket();
+    const client = new Dispatch({
+      url: `ws://127.0.0.1:${port}/dwp`,
+      token: "dk_test_a",
+      WebSocket,
+      logger: { warn },
+    });
+    try {
+      await client.connect();
+      await expect(client.stats()).resolves.toEqual({ ok: true });
+      expect(warn.mock.calls.length).toBeGreaterThanOrEqual(5);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    } finally {
+      client.close();
+      wss.close();
+      http.close();
+    }
+  });
+});
