@@ -11,7 +11,7 @@ const url = "ws://127.0.0.1:1/dwp";
 const settle = () => vi.advanceTimersByTimeAsync(1);
 
 async function openClient(options: ConstructorParameters<typeof Dispatch>[0] = {}) {
-  const client = new Dispatch({ url, token: "dk_test_a", WebSocket, fetch: undefined, ...options });
+  const client = new Dispatch({ url, token: "dk_test_a", WebSocket, ...options });
   const connected = client.connect();
   await settle();
   FakeSocket.latest().accept();

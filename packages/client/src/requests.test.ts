@@ -17,12 +17,13 @@ describe("RequestTable", () => {
   const send: SendRequest = (id) => {
     ids.push(id);
   };
+  const last = (): string => ids.at(-1) ?? "";
 
   it("gives every request a unique id and settles it by correl_id", async () => {
     const table = new RequestTable(1000);
     const a = table.start("job.get", "{}", {}, send);
     const b = table.start("job.get", "{}", {}, send);
-    const [idA, idB] = ids.slice(-2);
+    const [idA = "", idB = ""] = ids.slice(-2);
     expect(idA).not.toBe(idB);
     table.answer({ id: "s", type: "response", correl_id: idB, data: 2, ts: "" });
     table.answer({
@@ -43,7 +44,7 @@ describe("RequestTable", () => {
     table.answer({
       id: "s",
       type: "error",
-      correl_id: ids.at(-1),
+      correl_id: last(),
       error: { code: 401, message: "no" },
       ts: "",
     });
@@ -52,7 +53,7 @@ describe("RequestTable", () => {
     table.answer({
       id: "s",
       type: "error",
-      correl_id: ids.at(-1),
+      correl_id: last(),
       error: { code: 500, message: "boom" },
       ts: "",
     });
