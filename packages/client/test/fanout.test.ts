@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { DispatchError, TimeoutError } from "../src/errors.js";
+import { clientFor, startServer } from "./setup.js";
+
+const handlers = {
+  ok: async () => {},
+  boom: async () => {
+    throw new Error("smtp down");
+  },
+  hang: () => new Promise<void>(() => {}),
+};
+
+describe("fan-out and fan-in", () => {
+  it("waitForJob resolves with the completed job", async () => {
+    const server = await startServer({ jobs: handlers });
+    const { client } = clientFor(server);
+    const { job_id } = await client.enqueue("ok", { n: 1 });
+    const job = await client.waitForJob(job_id);
+    expect(job).toMatchObject({ id: job_id, state: "completed", payload: { n: 1 } });
+  });
+
+  it("waitForJob rejects with a DispatchError carrying the job's error once retries run out", async () => {
+    const server = await startServer({ jobs: handlers, backoff: () => 1 });
+    const { client } = clientFor(server);
+    const { job_id } = await client.enqueue("boom", {});
+    const error = await client.waitForJob(job_id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DispatchError);
+    expect(error).toMatchObject({ code: "job_failed", retryable: false, details: "smtp down" });
+  });
+
+  it("waitForJob notices a cancellation, which publishes no event, through its poll", async () => {
+    const server = await startServer({ jobs: handlers, concurrency: 1 });
+    const { client } = clientFor(server);
+    await client.enqueue("hang", {});
+    const { job_id } = await client.enqueue("ok", {});
+    const waiting = client.waitForJob(job_id, { pollInterval: 50 });
+    await client.cancelJob(job_id);
+    await expect(waiting).rejects.toThrow(/was cancelled/);
+  });
+
+  it("waitForJob honours its timeout and signal", async () => {
+    const server = await startServer({ jobs: handlers });
+    const { client } = clientFor(server);
+    const { job_id } = await client.enqueue("hang", {});
+    await expect(client.waitForJob(job_id, { timeout: 100 })).rejects.toBeInstanceOf(TimeoutError);
+    const controller = new AbortController();
+    const waiting = client.waitForJob(job_id, { signal: controller.signal });
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: "aborted" });
+  });
+
+  it("batch enqueues pipelined and gather reports every outcome", async () => {
+    const server = await startServer({ jobs: handlers, backoff: () => 1 });
+    const { client, recorder } = clientFor(server);
+    await client.connect();
+    const results = await client.batch([
+      { name: "ok", payload: { i: 1 } },
+      { name: "boom", payload: {} },
+      { name: "ok", payload: { i: 2 }, priority: 3 },
+    ]);
+    expect(recorder.frames("job.enqueue")).toHaveLength(3);
+    const ids = results.map((r) => (r instanceof DispatchError ? "" : r.job_id));
+    expect(ids.every((id) => id.startsWith("job_"))).toBe(true);
+    const outcomes = await client.gather(ids);
+    expect(outcomes.map((o) => o.status)).toEqual(["completed", "failed", "completed"]);
+  });
+
+  it("batch reports the error of one entry without failing the others", async () => {
+    const server = await startServer({ jobs: handlers });
+    const { client } = clientFor(server);
+    const results = await client.batch([{ name: "ok", payload: {} }, { name: "", payload: {} }]);
+    expect(results[0]).toHaveProperty("job_id");
+    expect(results[1]).toBeInstanceOf(DispatchError);
+  });
+});
