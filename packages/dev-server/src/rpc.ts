@@ -1,0 +1,69 @@
+/**
+ * POST /dwp/rpc: one request frame per HTTP request, as handleHTTPRPC. Each
+ * request is handled on its own (no per-connection ordering), and credits are
+ * not special-cased.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type Authenticator, hasScope, requiredScope } from "./auth.js";
+import type { Frame } from "./codecs/codec.js";
+import { decodeFrameJson, encodeFrameJson } from "./codecs/json-codec.js";
+import { errorFrame } from "./frames.js";
+import type { Handle } from "./handlers.js";
+
+/** Bodies past this are refused like an unreadable body. */
+const MAX_BODY = 4 << 20;
+
+function reply(res: ServerResponse, status: number, frame: Frame | undefined): void {
+  if (frame === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  const body = encodeFrameJson(frame) ?? "";
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on("end", () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks)));
+    req.on("error", () => resolve(undefined));
+  });
+}
+
+export async function handleRpc(
+  req: IncomingMessage,
+  res: ServerResponse,
+  authenticate: Authenticator,
+  handle: Handle,
+): Promise<void> {
+  const body = await readBody(req);
+  let frame: Frame;
+  try {
+    // The binder only takes JSON under this exact content type: a charset suffix fails.
+    if (body === undefined || req.headers["content-type"] !== "application/json") throw new Error("bind");
+    frame = decodeFrameJson(body);
+  } catch {
+    return reply(res, 400, errorFrame("", 400, "invalid request body"));
+  }
+  // The raw header is the token: "Bearer <t>" is looked up as is, and fails.
+  const token = frame.token !== "" ? frame.token : (req.headers.authorization ?? "");
+  const identity = authenticate(token);
+  if (identity === undefined) return reply(res, 401, errorFrame(frame.id, 401, "unauthorized"));
+  const scope = requiredScope(frame.method);
+  if (scope !== "" && !hasScope(identity, scope))
+    return reply(res, 403, errorFrame(frame.id, 403, "forbidden"));
+  const resp = await handle(frame, identity);
+  if (resp === undefined) return reply(res, 204, undefined);
+  let status = 200;
+  if (resp.type === "error" && resp.error !== undefined) {
+    status = resp.error.code;
+    if (status < 100 || status > 599) status = 500;
+  }
+  reply(res, status, resp);
+}

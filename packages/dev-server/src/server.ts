@@ -1,0 +1,130 @@
+/**
+ * The HTTP listener: WebSocket upgrades on `/dwp`, HTTP RPC on `/dwp/rpc`,
+ * SSE on `/dwp/sse`, 404 elsewhere. Every raw socket is tracked so the fault
+ * hooks can drop or freeze them.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { WebSocketServer } from "ws";
+import type { Authenticator } from "./auth.js";
+import type { Broker } from "./broker.js";
+import { guardFrameSize, MAX_MESSAGE_BYTES } from "./frame-size-guard.js";
+import type { Handle } from "./handlers.js";
+import { handleRpc } from "./rpc.js";
+import { Session } from "./session.js";
+import { handleSse } from "./sse.js";
+
+export interface TransportOptions {
+  broker: Broker;
+  handle: Handle;
+  authenticate: Authenticator;
+  msgpackAsText: boolean;
+}
+
+export class Transport {
+  readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private readonly sockets = new Set<Socket>();
+  private readonly silenced = new WeakSet<Socket>();
+
+  constructor(private readonly opts: TransportOptions) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_MESSAGE_BYTES,
+      // gobwas/ws does not validate UTF-8 in text messages, so neither do we.
+      skipUTF8Validation: true,
+      perMessageDeflate: false,
+    });
+    this.http = createServer((req, res) => this.route(req, res));
+    this.http.on("connection", (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    this.http.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.upgrade(req, socket, head),
+    );
+    this.http.on("clientError", (_err, socket: Socket) => socket.destroy());
+  }
+
+  isSilenced = (socket: Socket): boolean => this.silenced.has(socket);
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.http.once("error", onError);
+      this.http.listen(port, host, () => {
+        this.http.off("error", onError);
+        const addr = this.http.address();
+        resolve(typeof addr === "object" && addr !== null ? addr.port : port);
+      });
+    });
+  }
+
+  /** Stops accepting connections (existing sockets are left alone). */
+  closeListener(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.http.listening) return resolve();
+      this.http.close(() => resolve());
+    });
+  }
+
+  /** Kills every socket abruptly: clients see 1006 / a reset stream. */
+  destroyAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  /** Freezes every current socket: nothing read, nothing written, nothing closed. */
+  silenceAll(): void {
+    for (const socket of this.sockets) {
+      this.silenced.add(socket);
+      socket.pause();
+      // Writes vanish and their callbacks never fire, as with a peer that stopped reading.
+      socket.write = (() => true) as Socket["write"];
+    }
+  }
+
+  async close(): Promise<void> {
+    const closing = this.closeListener();
+    this.destroyAll();
+    this.wss.close();
+    await closing;
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const allow = (method: string): boolean => {
+      if (req.method === method) return true;
+      res.writeHead(405, { Allow: method }).end();
+      return false;
+    };
+    try {
+      if (url.pathname === "/dwp/rpc") {
+        if (allow("POST")) {
+          handleRpc(req, res, this.opts.authenticate, this.opts.handle).catch(() => {
+            if (!res.headersSent) res.writeHead(500).end();
+          });
+        }
+      } else if (url.pathname === "/dwp/sse") {
+        if (allow("GET")) handleSse(req, res, url, this.opts.broker, this.opts.authenticate, this.isSilenced);
+      } else if (url.pathname === "/dwp") {
+        res.writeHead(400, { "Content-Type": "text/plain" }).end("Bad Request: WebSocket upgrade expected\n");
+      } else {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("404 page not found\n");
+      }
+    } catch {
+      if (!res.headersSent) res.writeHead(500).end();
+    }
+  }
+
+  private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname !== "/dwp") {
+      socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      guardFrameSize(socket);
+      new Session(ws, socket, { ...this.opts, isSilenced: this.isSilenced });
+    });
+  }
+}
