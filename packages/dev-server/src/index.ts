@@ -6,7 +6,7 @@
 import { createAuthenticator, type TokenTable } from "./auth.js";
 import { Broker } from "./broker.js";
 import { createEngine } from "./engine/index.js";
-import type { Engine, EngineOptions, JobHandler, WorkflowHandler } from "./engine/types.js";
+import type { Engine, EngineOptions, JobHandler, StreamEvent, WorkflowHandler } from "./engine/types.js";
 import { createFaults } from "./faults.js";
 import { createHandler } from "./handlers.js";
 import { Transport } from "./server.js";
@@ -56,6 +56,12 @@ export interface DevServerOptions {
   concurrency?: number;
   /** Retry delay in ms for a 1-based attempt; default Go's jittered exponential backoff. */
   backoff?: (attempt: number) => number;
+  /**
+   * Queues the workers take jobs from. Default: every queue. (A Go worker
+   * polls only the queues it is configured with, `default` unless told; pass
+   * `["default"]` to reproduce that.)
+   */
+  queues?: readonly string[];
 }
 
 export interface DevServer {
@@ -82,6 +88,12 @@ export interface DevServer {
    * closed (a half-dead server). Connections opened afterwards are normal.
    */
   silence(): void;
+  /**
+   * Publishes a stream event through the broker as if the engine had, to every
+   * connection on its topics (credits and buffers apply). For load and fault
+   * tests that need floods no real job could produce.
+   */
+  publish(event: StreamEvent): void;
 }
 
 /**
@@ -105,6 +117,7 @@ export async function createDevServer(options: DevServerOptions = {}): Promise<D
   if (options.workflows !== undefined) engineOptions.workflows = options.workflows;
   if (options.concurrency !== undefined) engineOptions.concurrency = options.concurrency;
   if (options.backoff !== undefined) engineOptions.backoff = options.backoff;
+  engineOptions.queues = options.queues ?? [];
   const engine = createEngine(engineOptions);
   const broker = new Broker();
   const unsubscribe = engine.onEvent((event) => broker.publish(event));
@@ -143,5 +156,6 @@ export async function createDevServer(options: DevServerOptions = {}): Promise<D
     restart: (o) => faults.restart(o),
     dropConnections: () => faults.dropConnections(),
     silence: () => faults.silence(),
+    publish: (event) => void broker.publish(event),
   };
 }
