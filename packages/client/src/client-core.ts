@@ -12,7 +12,7 @@ import { SLOW_METHODS } from "./protocol/methods.js";
 import type { StreamEvent } from "./protocol/types.js";
 import { type RequestOptions, RequestTable, type SendRequest } from "./requests.js";
 import { Router } from "./router.js";
-import { SlowLane } from "./slow-lane.js";
+import type { SlowLane, SlowLaneOptions } from "./slow-lane.js";
 import { type EventListener, type SubscribeOptions, Subscription } from "./subscription.js";
 import { WireSubscriptions } from "./wire-subscriptions.js";
 
@@ -22,41 +22,42 @@ import { WireSubscriptions } from "./wire-subscriptions.js";
  */
 export class DispatchCore {
   protected readonly options: ResolvedOptions;
-  private readonly connection: Connection;
-  private readonly requests: RequestTable;
-  private readonly router = new Router();
-  private readonly wire: WireSubscriptions;
-  private readonly credits: CreditGranter;
-  private readonly gaps = new Emitter<GapEvent>();
-  private readonly slowLane: SlowLane;
-  private creditCounter = 0;
-  private userClosed = false;
+  readonly #connection: Connection;
+  readonly #requests: RequestTable;
+  readonly #router = new Router();
+  readonly #wire: WireSubscriptions;
+  readonly #credits: CreditGranter;
+  readonly #gaps = new Emitter<GapEvent>();
+  readonly #slowLaneOptions: SlowLaneOptions;
+  #slowLane: Promise<SlowLane> | undefined;
+  #creditCounter = 0;
+  #userClosed = false;
 
   constructor(options: DispatchOptions = {}) {
     this.options = resolveOptions(options);
     const { logger } = this.options;
-    this.requests = new RequestTable(this.options.timeout);
-    this.connection = new Connection(this.options, {
-      frame: (frame) => this.onFrame(frame),
-      opened: (resumed) => this.onOpened(resumed),
+    this.#requests = new RequestTable(this.options.timeout);
+    this.#connection = new Connection(this.options, {
+      frame: (frame) => this.#onFrame(frame),
+      opened: (resumed) => this.#onOpened(resumed),
       dropped: (reason) => {
-        this.wire.closed();
-        this.requests.failSent(reason);
+        this.#wire.closed();
+        this.#requests.failSent(reason);
       },
-      closed: (error) => this.onClosed(error),
-      busy: () => this.requests.inFlight > 0,
+      closed: (error) => this.#onClosed(error),
+      busy: () => this.#requests.inFlight > 0,
       loadMsgpack: async (): Promise<Codec> => (await import("./codecs/msgpack.js")).msgpackCodec,
     });
-    this.wire = new WireSubscriptions(
+    this.#wire = new WireSubscriptions(
       (method, channel) => this.send(method, JSON.stringify({ channel }), {}),
       (channel, error) => {
-        for (const sub of this.router.all()) if (wireChannelOf(sub.channel) === channel) sub.confirm(error);
+        for (const sub of this.#router.all()) if (wireChannelOf(sub.channel) === channel) sub.confirm(error);
       },
     );
-    this.credits = new CreditGranter((n) => {
+    this.#credits = new CreditGranter((n) => {
       try {
-        this.connection.send({
-          id: `credits-${++this.creditCounter}`,
+        this.#connection.send({
+          id: `credits-${++this.#creditCounter}`,
           type: "request",
           credits: n,
           ts: new Date(),
@@ -65,7 +66,7 @@ export class DispatchCore {
         logger?.warn("could not grant credits", err);
       }
     });
-    this.slowLane = new SlowLane({
+    this.#slowLaneOptions = {
       url: this.options.url,
       fetch: this.options.fetch,
       timeout: this.options.timeout,
@@ -84,17 +85,17 @@ export class DispatchCore {
           close: () => side.close(),
         };
       },
-    });
+    };
   }
 
   /** The connection state. */
   get state(): ConnectionState {
-    return this.connection.state;
+    return this.#connection.state;
   }
 
   /** A snapshot of the connection (a new object on every change). */
   get status(): ConnectionStatus {
-    return this.connection.status.get();
+    return this.#connection.status.get();
   }
 
   /**
@@ -102,7 +103,7 @@ export class DispatchCore {
    * @returns a function that removes the listener.
    */
   onStateChange(listener: (state: ConnectionState, status: ConnectionStatus) => void): () => void {
-    return this.connection.status.subscribe((status) => listener(status.state, status));
+    return this.#connection.status.subscribe((status) => listener(status.state, status));
   }
 
   /**
@@ -111,7 +112,7 @@ export class DispatchCore {
    * state for those channels.
    */
   onGap(listener: (gap: GapEvent) => void): () => void {
-    return this.gaps.on(listener);
+    return this.#gaps.on(listener);
   }
 
   /**
@@ -121,7 +122,7 @@ export class DispatchCore {
    * trying in the background unless closed.
    */
   connect(options: RequestOptions = {}): Promise<string> {
-    this.connection.start();
+    this.#connection.start();
     return new Promise((resolve, reject) => {
       const timeout = options.timeout ?? this.options.timeout;
       const check = (status: ConnectionStatus): boolean => {
@@ -132,7 +133,7 @@ export class DispatchCore {
         return true;
       };
       if (check(this.status)) return;
-      const stop = this.connection.status.subscribe((status) => {
+      const stop = this.#connection.status.subscribe((status) => {
         if (check(status)) done();
       });
       const timer = setTimeout(() => {
@@ -182,28 +183,27 @@ export class DispatchCore {
     const sub = new Subscription<E>(
       channel,
       {
-        release: (s) => this.release(s),
-        overflow: (s) => this.gaps.emit({ channels: [s.channel], reason: "overflow" }),
+        release: (s) => this.#release(s),
+        overflow: (s) => this.#gaps.emit({ channels: [s.channel], reason: "overflow" }),
         logger: this.options.logger,
       },
       options,
     );
     const erased = sub as unknown as Subscription;
     // Routed from now on, so events that arrive before the confirmation are kept.
-    this.router.add(erased);
-    this.wire.acquire(wireChannelOf(channel)).then(
+    this.#router.add(erased);
+    this.#wire.acquire(wireChannelOf(channel)).then(
       () => sub.confirm(),
       (error: unknown) => sub.confirm(error),
     );
-    this.connection.start();
+    this.#connection.start();
     return sub;
   }
 
   /** Closes the connection, rejects everything pending and ends every iterator. */
   close(): void {
-    this.userClosed = true;
-    this.slowLane.close();
-    this.connection.close();
+    this.#userClosed = true;
+    this.#connection.close();
   }
 
   [Symbol.dispose](): void {
@@ -225,31 +225,37 @@ export class DispatchCore {
         ),
       );
     }
-    if (SLOW_METHODS.has(method)) return this.slowLane.request(method, dataJson, options);
-    this.connection.start();
-    return this.requests.start(method, dataJson, options, this.state === "open" ? this.sender : undefined);
+    if (SLOW_METHODS.has(method)) return this.#slow().then((lane) => lane.request(method, dataJson, options));
+    this.#connection.start();
+    return this.#requests.start(method, dataJson, options, this.state === "open" ? this.#sender : undefined);
   }
 
-  private readonly sender: SendRequest = (id, method, dataJson) => {
+  /** Loaded on the first slow request: many apps never start workflows from the browser. */
+  #slow(): Promise<SlowLane> {
+    this.#slowLane ??= import("./slow-lane.js").then((m) => new m.SlowLane(this.#slowLaneOptions));
+    return this.#slowLane;
+  }
+
+  readonly #sender: SendRequest = (id, method, dataJson) => {
     const frame = { id, type: "request" as const, method, ts: new Date() };
-    this.connection.send(dataJson === undefined ? frame : { ...frame, dataJson });
+    this.#connection.send(dataJson === undefined ? frame : { ...frame, dataJson });
   };
 
-  private onFrame(frame: Frame): void {
+  #onFrame(frame: Frame): void {
     switch (frame.type) {
       case "event": {
-        this.credits.onEvent();
+        this.#credits.onEvent();
         const event = frame.data as StreamEvent | undefined;
         if (typeof event?.type !== "string") {
           this.options.logger?.warn("ignored an event frame without a stream event", frame);
           return;
         }
-        this.router.route(event);
+        this.#router.route(event);
         return;
       }
       case "response":
       case "error":
-        if (!this.requests.answer(frame)) this.options.logger?.warn("ignored an uncorrelated frame", frame);
+        if (!this.#requests.answer(frame)) this.options.logger?.warn("ignored an uncorrelated frame", frame);
         return;
       case "pong":
         return;
@@ -258,27 +264,27 @@ export class DispatchCore {
     }
   }
 
-  private onOpened(resumed: boolean): void {
-    this.credits.reset();
-    this.wire.opened();
-    this.requests.flush(this.sender);
-    const channels = this.router.channels();
-    if (resumed && channels.length > 0) this.gaps.emit({ channels, reason: "reconnect" });
+  #onOpened(resumed: boolean): void {
+    this.#credits.reset();
+    this.#wire.opened();
+    this.#requests.flush(this.#sender);
+    const channels = this.#router.channels();
+    if (resumed && channels.length > 0) this.#gaps.emit({ channels, reason: "reconnect" });
   }
 
-  private onClosed(error: DispatchError | undefined): void {
-    this.wire.closed();
-    this.slowLane.close();
+  #onClosed(error: DispatchError | undefined): void {
+    this.#wire.closed();
+    void this.#slowLane?.then((lane) => lane.close());
     const closedError = () => error ?? new ConnectionError("client closed", { closed: true });
-    this.requests.failAll(closedError);
-    for (const sub of this.router.all()) {
-      this.router.remove(sub);
-      sub.end(this.userClosed ? undefined : closedError());
+    this.#requests.failAll(closedError);
+    for (const sub of this.#router.all()) {
+      this.#router.remove(sub);
+      sub.end(this.#userClosed ? undefined : closedError());
     }
   }
 
-  private release(sub: Subscription): Promise<void> {
-    this.router.remove(sub);
-    return this.wire.release(wireChannelOf(sub.channel));
+  #release(sub: Subscription): Promise<void> {
+    this.#router.remove(sub);
+    return this.#wire.release(wireChannelOf(sub.channel));
   }
 }

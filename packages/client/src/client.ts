@@ -1,8 +1,8 @@
 import type { Channel } from "./channels.js";
 import { DispatchCore } from "./client-core.js";
 import { decodeJob, decodeRun, decodeTimeline } from "./decode-bytes.js";
-import { ValidationError } from "./errors.js";
-import { type BatchJob, batch, type GatherResult, gather, type WaitOptions, waitForJob } from "./fanout.js";
+import { type DispatchError, ValidationError } from "./errors.js";
+import type { BatchJob, GatherResult, WaitOptions } from "./fanout.js";
 import { toJson } from "./payload.js";
 import type {
   CancelResult,
@@ -142,18 +142,23 @@ export class Dispatch extends DispatchCore {
   }
 
   /** Resolves with the job once it completed; rejects with its error if it failed or was cancelled. */
-  waitForJob<P = unknown>(jobId: string, options: WaitOptions = {}): Promise<Job<P>> {
-    return waitForJob<P>(this, jobId, options);
+  // The fan-out helpers load on first use: most apps never call them, and the
+  // core entry stays small.
+  async waitForJob<P = unknown>(jobId: string, options: WaitOptions = {}): Promise<Job<P>> {
+    return (await import("./fanout.js")).waitForJob<P>(this, jobId, options);
   }
 
   /** Resolves when every job has finished, with each outcome. */
-  gather(jobIds: readonly string[], options: WaitOptions = {}): Promise<GatherResult[]> {
-    return gather(this, jobIds, options);
+  async gather(jobIds: readonly string[], options: WaitOptions = {}): Promise<GatherResult[]> {
+    return (await import("./fanout.js")).gather(this, jobIds, options);
   }
 
   /** Enqueues many jobs at once, pipelined; each entry is a result or the error it met. */
-  batch(jobs: readonly BatchJob[], options: RequestOptions = {}): ReturnType<typeof batch> {
-    return batch(this, jobs, options);
+  async batch(
+    jobs: readonly BatchJob[],
+    options: RequestOptions = {},
+  ): Promise<Array<EnqueueResult | DispatchError>> {
+    return (await import("./fanout.js")).batch(this, jobs, options);
   }
 
   private idRequest(method: string, key: string, id: string, options: RequestOptions): Promise<unknown> {

@@ -38,39 +38,43 @@ function notify<T>(listeners: Set<(value: T) => void>, value: T): void {
 
 /** A tiny observable value: `get` and `subscribe`, as framework adapters expect. */
 export class Observable<T> {
-  private readonly listeners = new Set<(value: T) => void>();
+  readonly #listeners = new Set<(value: T) => void>();
 
-  constructor(private value: T) {}
+  #value: T;
+
+  constructor(value: T) {
+    this.#value = value;
+  }
 
   get(): T {
-    return this.value;
+    return this.#value;
   }
 
   set(value: T): void {
-    this.value = value;
-    notify(this.listeners, value);
+    this.#value = value;
+    notify(this.#listeners, value);
   }
 
   subscribe(listener: (value: T) => void): () => void {
-    this.listeners.add(listener);
+    this.#listeners.add(listener);
     return () => {
-      this.listeners.delete(listener);
+      this.#listeners.delete(listener);
     };
   }
 }
 
 /** A set of listeners for a stream of values. */
 export class Emitter<T> {
-  private readonly listeners = new Set<(value: T) => void>();
+  readonly #listeners = new Set<(value: T) => void>();
 
   emit(value: T): void {
-    notify(this.listeners, value);
+    notify(this.#listeners, value);
   }
 
   on(listener: (value: T) => void): () => void {
-    this.listeners.add(listener);
+    this.#listeners.add(listener);
     return () => {
-      this.listeners.delete(listener);
+      this.#listeners.delete(listener);
     };
   }
 }

@@ -42,44 +42,46 @@ interface Handshake {
  */
 export class Connection {
   readonly status: Observable<ConnectionStatus>;
-  private readonly socket: ReconnectingSocket;
-  private readonly heartbeat: Heartbeat;
-  private current: WebSocket | undefined;
-  private codec: Codec = jsonCodec;
-  private handshake: Handshake | undefined;
-  private format: Format;
-  private failures = 0;
-  private hadSession = false;
-  private refusedToken: string | undefined;
-  private authCounter = 0;
+  readonly #socket: ReconnectingSocket;
+  readonly #heartbeat: Heartbeat;
+  #current: WebSocket | undefined;
+  #codec: Codec = jsonCodec;
+  #handshake: Handshake | undefined;
+  #format: Format;
+  #failures = 0;
+  #hadSession = false;
+  #refusedToken: string | undefined;
+  #authCounter = 0;
 
-  constructor(
-    private readonly options: ResolvedOptions,
-    private readonly hooks: ConnectionHooks,
-  ) {
-    this.format = options.format;
+  readonly #options: ResolvedOptions;
+  readonly #hooks: ConnectionHooks;
+
+  constructor(options: ResolvedOptions, hooks: ConnectionHooks) {
+    this.#options = options;
+    this.#hooks = hooks;
+    this.#format = options.format;
     this.status = new Observable<ConnectionStatus>({
       state: "idle",
       error: undefined,
       sessionId: undefined,
-      format: this.format,
+      format: this.#format,
       lastConnectedAt: undefined,
     });
-    this.socket = new ReconnectingSocket(options, {
+    this.#socket = new ReconnectingSocket(options, {
       created: (socket) => {
-        this.current = socket;
+        this.#current = socket;
       },
       open: (socket) =>
-        void this.onOpen(socket).catch((err: unknown) => {
-          this.options.logger?.warn("could not start the handshake", err);
+        void this.#onOpen(socket).catch((err: unknown) => {
+          this.#options.logger?.warn("could not start the handshake", err);
         }),
-      message: (data, socket) => this.onMessage(data, socket),
-      close: (code, reason, socket) => this.onClose(code, reason, socket),
+      message: (data, socket) => this.#onMessage(data, socket),
+      close: (code, reason, socket) => this.#onClose(code, reason, socket),
     });
-    this.heartbeat = new Heartbeat(options.heartbeatInterval, {
-      ping: () => this.send({ id: `ping-${++this.authCounter}`, type: "ping", ts: new Date() }),
-      dead: () => this.replace("no frame from the server for two heartbeat intervals (half-open socket)"),
-      busy: () => this.hooks.busy(),
+    this.#heartbeat = new Heartbeat(options.heartbeatInterval, {
+      ping: () => this.send({ id: `ping-${++this.#authCounter}`, type: "ping", ts: new Date() }),
+      dead: () => this.#replace("no frame from the server for two heartbeat intervals (half-open socket)"),
+      busy: () => this.#hooks.busy(),
     });
   }
 
@@ -90,42 +92,42 @@ export class Connection {
   /** Starts connecting; later calls do nothing until `close`. */
   start(): void {
     if (this.state !== "idle") return;
-    this.update({ state: "connecting" });
-    this.socket.open();
+    this.#update({ state: "connecting" });
+    this.#socket.open();
   }
 
   /** Encodes and sends a frame on the open session; refuses oversize frames. */
   send(frame: OutboundFrame): void {
-    const socket = this.current;
+    const socket = this.#current;
     if (!socket || this.state !== "open") throw new ConnectionError("no open session");
-    const message = this.codec.encode(frame);
+    const message = this.#codec.encode(frame);
     const size = typeof message === "string" ? utf8Length(message) : message.byteLength;
     if (size > MAX_FRAME_BYTES) {
       throw new ValidationError(
         `frame of ${size} bytes refused: the server drops the connection on messages over ${MAX_FRAME_BYTES} bytes`,
       );
     }
-    if (this.options.traceFrames) traceFrame(this.options.logger, "→", frame);
+    if (this.#options.traceFrames) traceFrame(this.#options.logger, "→", frame);
     socket.send(message);
   }
 
   /** Closes for good. */
   close(error?: DispatchError): void {
     if (this.state === "closed") return;
-    this.endHandshake();
-    this.heartbeat.stop();
-    this.current = undefined;
-    this.socket.close();
-    this.update({ state: "closed", error, sessionId: undefined });
-    this.hooks.closed(error);
+    this.#endHandshake();
+    this.#heartbeat.stop();
+    this.#current = undefined;
+    this.#socket.close();
+    this.#update({ state: "closed", error, sessionId: undefined });
+    this.#hooks.closed(error);
   }
 
-  private async onOpen(socket: WebSocket): Promise<void> {
-    if (this.stale(socket)) return;
+  async #onOpen(socket: WebSocket): Promise<void> {
+    if (this.#stale(socket)) return;
     let token: string;
     try {
       const provided =
-        typeof this.options.token === "function" ? await this.options.token() : this.options.token;
+        typeof this.#options.token === "function" ? await this.#options.token() : this.#options.token;
       if (typeof provided !== "string" || provided === "")
         throw new ValidationError("token provider returned no token");
       token = provided;
@@ -134,123 +136,123 @@ export class Connection {
         err instanceof DispatchError ? err : new AuthError("token provider failed", { cause: err });
       return this.close(error);
     }
-    if (this.stale(socket)) return;
-    if (token === this.refusedToken)
+    if (this.#stale(socket)) return;
+    if (token === this.#refusedToken)
       return this.close(new AuthError("authentication failed: the token was refused"));
-    const authId = `auth-${++this.authCounter}`;
-    const format = this.format;
-    const codec = format === "msgpack" ? await this.hooks.loadMsgpack() : jsonCodec;
-    if (this.stale(socket)) return;
-    const timer = setTimeout(() => this.replace("no answer to the auth frame"), this.options.timeout);
-    this.handshake = { socket, token, authId, format, codec, heardAnything: false, timer };
+    const authId = `auth-${++this.#authCounter}`;
+    const format = this.#format;
+    const codec = format === "msgpack" ? await this.#hooks.loadMsgpack() : jsonCodec;
+    if (this.#stale(socket)) return;
+    const timer = setTimeout(() => this.#replace("no answer to the auth frame"), this.#options.timeout);
+    this.#handshake = { socket, token, authId, format, codec, heardAnything: false, timer };
     // The auth frame is always JSON text, whatever format it asks for.
     const auth: OutboundFrame = { id: authId, type: "request", method: "auth", ts: new Date() };
     auth.dataJson = JSON.stringify({ token, format });
-    if (this.options.traceFrames) traceFrame(this.options.logger, "→", auth);
+    if (this.#options.traceFrames) traceFrame(this.#options.logger, "→", auth);
     socket.send(jsonCodec.encode(auth));
   }
 
-  private onMessage(data: WireMessage, socket: WebSocket): void {
-    if (socket !== this.current) return;
-    this.heartbeat.alive();
-    const handshake = this.handshake;
+  #onMessage(data: WireMessage, socket: WebSocket): void {
+    if (socket !== this.#current) return;
+    this.#heartbeat.alive();
+    const handshake = this.#handshake;
     let frame: Frame;
     try {
-      frame = (handshake?.codec ?? this.codec).decode(data);
+      frame = (handshake?.codec ?? this.#codec).decode(data);
     } catch (err) {
-      this.options.logger?.warn("ignored an undecodable message from the server", err);
+      this.#options.logger?.warn("ignored an undecodable message from the server", err);
       return;
     }
-    if (this.options.traceFrames) traceFrame(this.options.logger, "←", frame);
-    if (!handshake) return this.hooks.frame(frame);
+    if (this.#options.traceFrames) traceFrame(this.#options.logger, "←", frame);
+    if (!handshake) return this.#hooks.frame(frame);
     handshake.heardAnything = true;
     if (frame.correl_id !== handshake.authId && frame.type !== "error") return;
-    this.endHandshake();
-    if (frame.type === "error") return void this.refused(frame, handshake.token);
+    this.#endHandshake();
+    if (frame.type === "error") return void this.#refused(frame, handshake.token);
     const answer = (frame.data ?? {}) as { format?: string; session_id?: string };
     // Anything but msgpack falls back to JSON on the server: trust its answer.
-    this.codec = answer.format === "msgpack" ? handshake.codec : jsonCodec;
-    this.failures = 0;
-    const resumed = this.hadSession;
-    this.hadSession = true;
-    this.update({
+    this.#codec = answer.format === "msgpack" ? handshake.codec : jsonCodec;
+    this.#failures = 0;
+    const resumed = this.#hadSession;
+    this.#hadSession = true;
+    this.#update({
       state: "open",
       error: undefined,
       sessionId: answer.session_id,
-      format: this.codec.format,
+      format: this.#codec.format,
       lastConnectedAt: Date.now(),
     });
-    this.heartbeat.start();
-    this.hooks.opened(resumed);
+    this.#heartbeat.start();
+    this.#hooks.opened(resumed);
   }
 
-  private async refused(frame: Frame, token: string): Promise<void> {
+  async #refused(frame: Frame, token: string): Promise<void> {
     const { code = 400, message = "auth refused" } = frame.error ?? {};
     if (code !== 401) return this.close(errorFromServer(code, message));
     // Ask a token provider once more: a rotated token recovers without user
     // code (the socket reconnects as usual); the same token again means stop,
     // with no retry storm.
-    if (typeof this.options.token !== "function") return this.close(new AuthError(message));
-    this.refusedToken = token;
+    if (typeof this.#options.token !== "function") return this.close(new AuthError(message));
+    this.#refusedToken = token;
     try {
-      if ((await this.options.token()) !== token) return;
+      if ((await this.#options.token()) !== token) return;
     } catch (err) {
       return this.close(new AuthError(message, { cause: err }));
     }
     this.close(new AuthError(message));
   }
 
-  private onClose(code: number, reason: string, socket: WebSocket): void {
-    if (this.stale(socket)) return;
-    const handshake = this.handshake;
+  #onClose(code: number, reason: string, socket: WebSocket): void {
+    if (this.#stale(socket)) return;
+    const handshake = this.#handshake;
     if (handshake?.format === "msgpack" && !handshake.heardAnything && (code === 1006 || code === 1007)) {
       // The Go server writes msgpack as TEXT messages, which are not UTF-8, so
       // WebSocket clients fail the connection at the auth answer. Retrying
       // msgpack would fail forever: fall back to JSON once, and say so.
-      this.format = "json";
-      this.options.logger?.warn(
+      this.#format = "json";
+      this.#options.logger?.warn(
         "the connection failed right after msgpack was negotiated: the server sends msgpack as text messages, which WebSocket clients reject. Falling back to JSON.",
       );
     }
-    this.lost(`socket closed (${code}${reason ? ` ${reason}` : ""})`);
+    this.#lost(`socket closed (${code}${reason ? ` ${reason}` : ""})`);
   }
 
   /** Whether `socket` was replaced meanwhile or the connection closed (checked after each await). */
-  private stale(socket: WebSocket | undefined): boolean {
-    return socket !== this.current || this.status.get().state === "closed";
+  #stale(socket: WebSocket | undefined): boolean {
+    return socket !== this.#current || this.status.get().state === "closed";
   }
 
   /** Drops the current socket (half-open, stuck handshake) and connects a new one. */
-  private replace(why: string): void {
+  #replace(why: string): void {
     if (this.state === "closed") return;
-    this.lost(why);
+    this.#lost(why);
     // lost() may have closed for good (reconnect off, retries exhausted).
-    if (this.status.get().state !== "closed") this.socket.replace();
+    if (this.status.get().state !== "closed") this.#socket.replace();
   }
 
-  private lost(why: string): void {
+  #lost(why: string): void {
     const wasOpen = this.state === "open";
-    this.endHandshake();
-    this.heartbeat.stop();
-    this.current = undefined;
-    if (wasOpen) this.hooks.dropped(why);
-    else this.failures++;
+    this.#endHandshake();
+    this.#heartbeat.stop();
+    this.#current = undefined;
+    if (wasOpen) this.#hooks.dropped(why);
+    else this.#failures++;
     const error = new ConnectionError(why);
-    if (!this.options.reconnect || this.failures > this.options.maxRetries) {
-      const final = this.options.reconnect
-        ? new ConnectionError(`gave up after ${this.failures} failed attempts: ${why}`)
+    if (!this.#options.reconnect || this.#failures > this.#options.maxRetries) {
+      const final = this.#options.reconnect
+        ? new ConnectionError(`gave up after ${this.#failures} failed attempts: ${why}`)
         : error;
       return this.close(final);
     }
-    this.update({ state: this.hadSession ? "reconnecting" : "connecting", error, sessionId: undefined });
+    this.#update({ state: this.#hadSession ? "reconnecting" : "connecting", error, sessionId: undefined });
   }
 
-  private endHandshake(): void {
-    if (this.handshake) clearTimeout(this.handshake.timer);
-    this.handshake = undefined;
+  #endHandshake(): void {
+    if (this.#handshake) clearTimeout(this.#handshake.timer);
+    this.#handshake = undefined;
   }
 
-  private update(patch: Partial<ConnectionStatus>): void {
+  #update(patch: Partial<ConnectionStatus>): void {
     this.status.set({ ...this.status.get(), ...patch });
   }
 }

@@ -9,28 +9,31 @@
  * overflows.
  */
 export class CreditGranter {
-  private received = 0;
+  #received = 0;
+
+  readonly #grant: (n: number) => void;
+  readonly #batch: number;
 
   /**
    * @param grant sends a `credits` frame for `n` credits.
    * @param batch grant after this many events: the balance stays between
    *   1,000 − batch and 1,000, never near zero.
    */
-  constructor(
-    private readonly grant: (n: number) => void,
-    private readonly batch = 250,
-  ) {}
+  constructor(grant: (n: number) => void, batch = 250) {
+    this.#grant = grant;
+    this.#batch = batch;
+  }
 
   /** Counts one event taken off the socket. */
   onEvent(): void {
-    if (++this.received < this.batch) return;
-    const n = this.received;
-    this.received = 0;
-    this.grant(n);
+    if (++this.#received < this.#batch) return;
+    const n = this.#received;
+    this.#received = 0;
+    this.#grant(n);
   }
 
   /** A new session starts with a fresh balance of 1,000. */
   reset(): void {
-    this.received = 0;
+    this.#received = 0;
   }
 }

@@ -15,40 +15,43 @@ export interface HeartbeatHooks {
  * bound the wait).
  */
 export class Heartbeat {
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private lastHeard = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #lastHeard = 0;
 
-  constructor(
-    private readonly interval: number,
-    private readonly hooks: HeartbeatHooks,
-  ) {}
+  readonly #interval: number;
+  readonly #hooks: HeartbeatHooks;
+
+  constructor(interval: number, hooks: HeartbeatHooks) {
+    this.#interval = interval;
+    this.#hooks = hooks;
+  }
 
   start(): void {
     this.stop();
-    this.lastHeard = Date.now();
-    if (this.interval <= 0) return;
-    this.timer = setInterval(() => this.tick(), this.interval);
+    this.#lastHeard = Date.now();
+    if (this.#interval <= 0) return;
+    this.#timer = setInterval(() => this.#tick(), this.#interval);
   }
 
   stop(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
   }
 
   alive(): void {
-    this.lastHeard = Date.now();
+    this.#lastHeard = Date.now();
   }
 
-  private tick(): void {
-    const silent = Date.now() - this.lastHeard;
+  #tick(): void {
+    const silent = Date.now() - this.#lastHeard;
     // 1.5 intervals at a tick means the ping of the previous tick went unanswered.
-    if (silent >= this.interval * 1.5 && !this.hooks.busy()) {
+    if (silent >= this.#interval * 1.5 && !this.#hooks.busy()) {
       this.stop();
-      this.hooks.dead();
+      this.#hooks.dead();
       return;
     }
     try {
-      this.hooks.ping();
+      this.#hooks.ping();
     } catch {
       // The session closed between ticks; the close path handles it.
     }

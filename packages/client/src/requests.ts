@@ -29,16 +29,20 @@ export type SendRequest = (id: string, method: string, dataJson: string | undefi
  * re-sent, because the server may already have acted on them.
  */
 export class RequestTable {
-  private readonly pending = new Map<string, Pending>();
-  private readonly prefix = `${Math.random().toString(36).slice(2, 8)}-`;
-  private counter = 0;
+  readonly #pending = new Map<string, Pending>();
+  readonly #prefix = `${Math.random().toString(36).slice(2, 8)}-`;
+  #counter = 0;
 
-  constructor(private readonly defaultTimeout: number) {}
+  readonly #defaultTimeout: number;
+
+  constructor(defaultTimeout: number) {
+    this.#defaultTimeout = defaultTimeout;
+  }
 
   /** Requests sent and not yet answered on the current socket. */
   get inFlight(): number {
     let n = 0;
-    for (const p of this.pending.values()) if (p.sent) n++;
+    for (const p of this.#pending.values()) if (p.sent) n++;
     return n;
   }
 
@@ -51,16 +55,16 @@ export class RequestTable {
   ): Promise<unknown> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
-    const id = this.prefix + (++this.counter).toString(36);
+    const id = this.#prefix + (++this.#counter).toString(36);
     return new Promise((resolve, reject) => {
-      const timeout = options.timeout ?? this.defaultTimeout;
+      const timeout = options.timeout ?? this.#defaultTimeout;
       const timer = setTimeout(() => {
-        const p = this.pending.get(id);
-        this.settle(id)?.reject(
+        const p = this.#pending.get(id);
+        this.#settle(id)?.reject(
           new TimeoutError(`${method} timed out after ${timeout} ms${p?.sent ? "" : " (no session)"}`),
         );
       }, timeout);
-      const onAbort = () => this.settle(id)?.reject(new AbortError(undefined, { cause: signal?.reason }));
+      const onAbort = () => this.#settle(id)?.reject(new AbortError(undefined, { cause: signal?.reason }));
       signal?.addEventListener("abort", onAbort, { once: true });
       const entry: Pending = {
         id,
@@ -74,21 +78,21 @@ export class RequestTable {
           signal?.removeEventListener("abort", onAbort);
         },
       };
-      this.pending.set(id, entry);
-      if (send) this.sendEntry(entry, send);
+      this.#pending.set(id, entry);
+      if (send) this.#sendEntry(entry, send);
     });
   }
 
   /** Sends every request that was waiting for a session, in call order. */
   flush(send: SendRequest): void {
-    for (const entry of this.pending.values()) if (!entry.sent) this.sendEntry(entry, send);
+    for (const entry of this.#pending.values()) if (!entry.sent) this.#sendEntry(entry, send);
   }
 
   /** Settles the request a response or error frame answers; `false` if none waits for it. */
   answer(frame: Frame): boolean {
     const id = frame.correl_id;
     if (id === undefined) return false;
-    const entry = this.settle(id);
+    const entry = this.#settle(id);
     if (!entry) return false;
     if (frame.type === "error") {
       const { code = 500, message = "unknown error", details } = frame.error ?? {};
@@ -101,9 +105,9 @@ export class RequestTable {
 
   /** The socket dropped: fails what was sent on it; unsent requests keep waiting. */
   failSent(reason: string): void {
-    for (const entry of [...this.pending.values()]) {
+    for (const entry of [...this.#pending.values()]) {
       if (!entry.sent) continue;
-      this.settle(entry.id)?.reject(
+      this.#settle(entry.id)?.reject(
         new ConnectionError(
           `${entry.method} failed: ${reason}; it was not re-sent (it may have taken effect)`,
         ),
@@ -113,22 +117,22 @@ export class RequestTable {
 
   /** Fails everything, sent or not. */
   failAll(error: () => DispatchError): void {
-    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(error());
+    for (const id of [...this.#pending.keys()]) this.#settle(id)?.reject(error());
   }
 
-  private sendEntry(entry: Pending, send: SendRequest): void {
+  #sendEntry(entry: Pending, send: SendRequest): void {
     try {
       send(entry.id, entry.method, entry.dataJson);
       entry.sent = true;
     } catch (err) {
-      this.settle(entry.id)?.reject(err as DispatchError);
+      this.#settle(entry.id)?.reject(err as DispatchError);
     }
   }
 
-  private settle(id: string): Pending | undefined {
-    const entry = this.pending.get(id);
+  #settle(id: string): Pending | undefined {
+    const entry = this.#pending.get(id);
     if (!entry) return undefined;
-    this.pending.delete(id);
+    this.#pending.delete(id);
     entry.cleanup();
     return entry;
   }

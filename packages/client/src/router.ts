@@ -10,61 +10,61 @@ import type { Subscription } from "./subscription.js";
  * publishes to) by the job event's `data.queue`.
  */
 export class Router {
-  private readonly byChannel = new Map<string, Subscription[]>();
-  private queueChannels = 0;
+  readonly #byChannel = new Map<string, Subscription[]>();
+  #queueChannels = 0;
 
   add(subscription: Subscription): void {
-    const list = this.byChannel.get(subscription.channel);
+    const list = this.#byChannel.get(subscription.channel);
     if (list) list.push(subscription);
     else {
-      this.byChannel.set(subscription.channel, [subscription]);
-      if (subscription.channel.startsWith("queue:")) this.queueChannels++;
+      this.#byChannel.set(subscription.channel, [subscription]);
+      if (subscription.channel.startsWith("queue:")) this.#queueChannels++;
     }
   }
 
   remove(subscription: Subscription): void {
-    const list = this.byChannel.get(subscription.channel);
+    const list = this.#byChannel.get(subscription.channel);
     if (!list) return;
     const index = list.indexOf(subscription);
     if (index >= 0) list.splice(index, 1);
     if (list.length > 0) return;
-    this.byChannel.delete(subscription.channel);
-    if (subscription.channel.startsWith("queue:")) this.queueChannels--;
+    this.#byChannel.delete(subscription.channel);
+    if (subscription.channel.startsWith("queue:")) this.#queueChannels--;
   }
 
   /** Local channels with at least one subscription. */
   channels(): string[] {
-    return [...this.byChannel.keys()];
+    return [...this.#byChannel.keys()];
   }
 
   /** Every live subscription. */
   all(): Subscription[] {
-    return [...this.byChannel.values()].flat();
+    return [...this.#byChannel.values()].flat();
   }
 
   /** Delivers `event` to every matching subscription, each exactly once. */
   route(event: StreamEvent): void {
     const { type } = event;
-    this.deliver("firehose", event);
+    this.#deliver("firehose", event);
     if (type.startsWith("job.")) {
-      this.deliver("jobs", event);
-      if (this.queueChannels > 0) {
+      this.#deliver("jobs", event);
+      if (this.#queueChannels > 0) {
         const queue = (event.data as { queue?: unknown }).queue;
-        if (typeof queue === "string") this.deliver(`queue:${queue}`, event);
+        if (typeof queue === "string") this.#deliver(`queue:${queue}`, event);
       }
     } else if (type.startsWith("workflow.")) {
-      this.deliver("workflows", event);
+      this.#deliver("workflows", event);
     }
     // Only entity topics: a frame claiming topic "jobs" or "queue:x" must not
     // reach those subscriptions a second time.
     const topic = event.topic;
     if (typeof topic === "string" && (topic.startsWith("job:") || topic.startsWith("workflow:"))) {
-      this.deliver(topic, event);
+      this.#deliver(topic, event);
     }
   }
 
-  private deliver(channel: string, event: StreamEvent): void {
-    const list = this.byChannel.get(channel);
+  #deliver(channel: string, event: StreamEvent): void {
+    const list = this.#byChannel.get(channel);
     if (!list) return;
     if (list.length === 1) list[0]?.deliver(event);
     // A listener may unsubscribe mid-delivery; iterate over a snapshot.

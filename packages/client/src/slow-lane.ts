@@ -29,54 +29,57 @@ export interface SlowLaneOptions {
  * and must not be re-sent another way.
  */
 export class SlowLane {
-  private route: Promise<"rpc" | "socket"> | undefined;
-  private side: SideChannel | undefined;
-  private readonly rpcUrl: string;
+  #route: Promise<"rpc" | "socket"> | undefined;
+  #side: SideChannel | undefined;
+  readonly #rpcUrl: string;
 
-  constructor(private readonly options: SlowLaneOptions) {
-    this.rpcUrl = rpcUrlOf(options.url);
+  readonly #options: SlowLaneOptions;
+
+  constructor(options: SlowLaneOptions) {
+    this.#options = options;
+    this.#rpcUrl = rpcUrlOf(options.url);
   }
 
   async request(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown> {
-    this.route ??= this.probe();
-    if ((await this.route) === "socket") {
-      this.side ??= this.options.openSideChannel();
-      return this.side.request(method, dataJson, options);
+    this.#route ??= this.#probe();
+    if ((await this.#route) === "socket") {
+      this.#side ??= this.#options.openSideChannel();
+      return this.#side.request(method, dataJson, options);
     }
-    const fetchFn = this.options.fetch as typeof fetch;
+    const fetchFn = this.#options.fetch as typeof fetch;
     return rpcCall({
       fetch: fetchFn,
-      url: this.rpcUrl,
-      token: await this.options.token(),
+      url: this.#rpcUrl,
+      token: await this.#options.token(),
       method,
       dataJson,
       signal: options.signal,
-      timeout: options.timeout ?? this.options.timeout,
+      timeout: options.timeout ?? this.#options.timeout,
     });
   }
 
   close(): void {
-    this.side?.close();
-    this.side = undefined;
+    this.#side?.close();
+    this.#side = undefined;
   }
 
-  private async probe(): Promise<"rpc" | "socket"> {
-    const fetchFn = this.options.fetch;
+  async #probe(): Promise<"rpc" | "socket"> {
+    const fetchFn = this.#options.fetch;
     if (!fetchFn) return "socket";
     try {
-      const response = await fetchFn(this.rpcUrl, {
+      const response = await fetchFn(this.#rpcUrl, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: `{"id":"probe","type":"ping","ts":"${new Date().toISOString()}"}`,
-        signal: AbortSignal.timeout(Math.min(this.options.timeout, 5_000)),
+        signal: AbortSignal.timeout(Math.min(this.#options.timeout, 5_000)),
       });
       await response.text();
       // Any answer from a DWP endpoint is JSON; an HTML 404 means no RPC here.
       if (response.status === 404) throw new Error("no RPC endpoint (404)");
       return "rpc";
     } catch (err) {
-      this.options.logger?.warn(
-        `HTTP RPC at ${this.rpcUrl} is unreachable (${(err as Error).message}); slow requests use a second socket`,
+      this.#options.logger?.warn(
+        `HTTP RPC at ${this.#rpcUrl} is unreachable (${(err as Error).message}); slow requests use a second socket`,
       );
       return "socket";
     }

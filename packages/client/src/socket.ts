@@ -51,11 +51,11 @@ function tappedConstructor(Base: WebSocketConstructor, events: SocketEvents): We
  * connection timeout, no send queue of its own.
  */
 export class ReconnectingSocket {
-  private readonly rws: ReconnectingWebSocket;
+  readonly #rws: ReconnectingWebSocket;
 
   constructor(options: SocketOptions, events: SocketEvents) {
     const base = options.minReconnectDelay;
-    this.rws = new ReconnectingWebSocket(options.url, undefined, {
+    this.#rws = new ReconnectingWebSocket(options.url, undefined, {
       WebSocket: tappedConstructor(options.WebSocket, events),
       startClosed: true,
       // partysocket flushes its queue before `open` fires, which would put
@@ -75,25 +75,25 @@ export class ReconnectingSocket {
     });
     // partysocket re-applies its own binaryType (default "blob") to every
     // socket it opens; binary frames must arrive as ArrayBuffer to decode synchronously.
-    this.rws.binaryType = "arraybuffer";
+    this.#rws.binaryType = "arraybuffer";
   }
 
   /** Opens (or re-opens after `close`) the connection. */
   open(): void {
-    this.rws.reconnect();
+    this.#rws.reconnect();
   }
 
   /** Drops the current socket and connects a fresh one at once. */
   replace(): void {
-    this.rws.reconnect(4000, "replaced");
+    this.#rws.reconnect(4000, "replaced");
   }
 
   /** Closes for good; no reconnection. */
   close(): void {
-    this.rws.close(1000, "client closed");
+    this.#rws.close(1000, "client closed");
   }
 
   send(data: string | Uint8Array): void {
-    this.rws.send(data as string);
+    this.#rws.send(data as string);
   }
 }

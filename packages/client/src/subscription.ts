@@ -43,57 +43,60 @@ const COMPACT_AT = 4096;
 export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncIterable<E> {
   /** Resolves when the server confirmed the subscription; rejects if it refused it. */
   readonly ready: Promise<void>;
-  private readonly confirmation: Deferred<void> = deferred();
+  readonly #confirmation: Deferred<void> = deferred();
   // Index-based queue: shift() is O(n) on large arrays; compacted in batches.
-  private items: E[] = [];
-  private head = 0;
-  private waiters: Array<(result: IteratorResult<E>) => void> = [];
-  private failWaiters: Array<(error: unknown) => void> = [];
-  private iterating = false;
-  private overflowing = false;
-  private ended = false;
-  private failure: unknown;
-  private droppedCount = 0;
-  private readonly maxBuffered: number;
-  private readonly listener: EventListener<E> | undefined;
+  #items: E[] = [];
+  #head = 0;
+  #waiters: Array<(result: IteratorResult<E>) => void> = [];
+  #failWaiters: Array<(error: unknown) => void> = [];
+  #iterating = false;
+  #overflowing = false;
+  #ended = false;
+  #failure: unknown;
+  #droppedCount = 0;
+  readonly #maxBuffered: number;
+  readonly #listener: EventListener<E> | undefined;
+
+  readonly #host: SubscriptionHost;
 
   constructor(
     /** The channel as the caller named it (`queue:emails`, `job:…`). */
     readonly channel: Channel,
-    private readonly host: SubscriptionHost,
+    host: SubscriptionHost,
     options: SubscribeOptions<E> = {},
   ) {
-    this.listener = options.listener;
-    this.maxBuffered = options.maxBuffered ?? 50_000;
-    this.ready = this.confirmation.promise;
+    this.#host = host;
+    this.#listener = options.listener;
+    this.#maxBuffered = options.maxBuffered ?? 50_000;
+    this.ready = this.#confirmation.promise;
   }
 
   /** Events dropped because the buffer was full. */
   get dropped(): number {
-    return this.droppedCount;
+    return this.#droppedCount;
   }
 
   /** Events buffered and not yet read. */
   get buffered(): number {
-    return this.items.length - this.head;
+    return this.#items.length - this.#head;
   }
 
   /** `true` once unsubscribed, closed or refused. */
   get closed(): boolean {
-    return this.ended;
+    return this.#ended;
   }
 
   /** Stops the subscription; the wire `unsubscribe` goes out when the last local one leaves. */
   unsubscribe(): Promise<void> {
-    if (this.ended) return Promise.resolve();
+    if (this.#ended) return Promise.resolve();
     this.end();
-    return this.host.release(this as unknown as Subscription);
+    return this.#host.release(this as unknown as Subscription);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<E> {
-    this.iterating = true;
+    this.#iterating = true;
     return {
-      next: () => this.next(),
+      next: () => this.#next(),
       // `break` in a for-await loop lands here: leaving the loop unsubscribes.
       return: async () => {
         await this.unsubscribe();
@@ -108,75 +111,75 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
 
   /** @internal Delivers one routed event. */
   deliver(event: E): void {
-    if (this.ended) return;
-    if (this.listener) {
+    if (this.#ended) return;
+    if (this.#listener) {
       try {
-        this.listener(event);
+        this.#listener(event);
       } catch (err) {
-        this.host.logger?.warn(`listener for ${this.channel} threw; the event was still delivered`, err);
+        this.#host.logger?.warn(`listener for ${this.channel} threw; the event was still delivered`, err);
       }
-      if (!this.iterating) return;
+      if (!this.#iterating) return;
     }
-    const waiter = this.waiters.shift();
+    const waiter = this.#waiters.shift();
     if (waiter) {
-      this.failWaiters.shift();
+      this.#failWaiters.shift();
       waiter({ done: false, value: event });
       return;
     }
-    if (this.items.length - this.head >= this.maxBuffered) {
-      this.head++;
-      this.droppedCount++;
-      if (!this.overflowing) {
-        this.overflowing = true;
-        this.host.overflow(this as unknown as Subscription);
+    if (this.#items.length - this.#head >= this.#maxBuffered) {
+      this.#head++;
+      this.#droppedCount++;
+      if (!this.#overflowing) {
+        this.#overflowing = true;
+        this.#host.overflow(this as unknown as Subscription);
       }
     }
-    this.items.push(event);
+    this.#items.push(event);
   }
 
   /** @internal The server confirmed (or refused) the wire subscription. */
   confirm(error?: unknown): void {
-    if (error === undefined) this.confirmation.resolve();
+    if (error === undefined) this.#confirmation.resolve();
     else {
-      this.confirmation.reject(error);
+      this.#confirmation.reject(error);
       this.end(error);
     }
   }
 
   /** @internal Ends the iterator once the buffer is drained; with an error, it then throws it. */
   end(error?: unknown): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.failure = error;
-    this.confirmation.reject(error ?? new Error("subscription ended before it was confirmed"));
-    const waiters = this.waiters;
-    const failWaiters = this.failWaiters;
-    this.waiters = [];
-    this.failWaiters = [];
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#failure = error;
+    this.#confirmation.reject(error ?? new Error("subscription ended before it was confirmed"));
+    const waiters = this.#waiters;
+    const failWaiters = this.#failWaiters;
+    this.#waiters = [];
+    this.#failWaiters = [];
     for (let i = 0; i < waiters.length; i++) {
       if (error === undefined) waiters[i]?.({ done: true, value: undefined });
       else failWaiters[i]?.(error);
     }
   }
 
-  private next(): Promise<IteratorResult<E>> {
-    if (this.head < this.items.length) {
-      const value = this.items[this.head] as E;
-      this.items[this.head++] = undefined as unknown as E;
-      if (this.head >= COMPACT_AT && this.head * 2 >= this.items.length) {
-        this.items = this.items.slice(this.head);
-        this.head = 0;
+  #next(): Promise<IteratorResult<E>> {
+    if (this.#head < this.#items.length) {
+      const value = this.#items[this.#head] as E;
+      this.#items[this.#head++] = undefined as unknown as E;
+      if (this.#head >= COMPACT_AT && this.#head * 2 >= this.#items.length) {
+        this.#items = this.#items.slice(this.#head);
+        this.#head = 0;
       }
-      if (this.overflowing && this.items.length - this.head < this.maxBuffered) this.overflowing = false;
+      if (this.#overflowing && this.#items.length - this.#head < this.#maxBuffered) this.#overflowing = false;
       return Promise.resolve({ done: false, value });
     }
-    if (this.ended) {
-      if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.#ended) {
+      if (this.#failure !== undefined) return Promise.reject(this.#failure);
       return Promise.resolve({ done: true, value: undefined });
     }
     return new Promise((resolve, reject) => {
-      this.waiters.push(resolve);
-      this.failWaiters.push(reject);
+      this.#waiters.push(resolve);
+      this.#failWaiters.push(reject);
     });
   }
 }

@@ -19,37 +19,40 @@ export type WireRequest = (method: "subscribe" | "unsubscribe", channel: string)
  * on each new session.
  */
 export class WireSubscriptions {
-  private readonly entries = new Map<string, Entry>();
-  private session = 0;
-  private open = false;
+  readonly #entries = new Map<string, Entry>();
+  #session = 0;
+  #open = false;
 
-  constructor(
-    private readonly request: WireRequest,
-    private readonly onRefused: (channel: string, error: unknown) => void,
-  ) {}
+  readonly #request: WireRequest;
+  readonly #onRefused: (channel: string, error: unknown) => void;
+
+  constructor(request: WireRequest, onRefused: (channel: string, error: unknown) => void) {
+    this.#request = request;
+    this.#onRefused = onRefused;
+  }
 
   /** Counts one more user of `channel`; resolves when the server confirmed it. */
   acquire(channel: string): Promise<void> {
-    const existing = this.entries.get(channel);
+    const existing = this.#entries.get(channel);
     if (existing) {
       existing.refs++;
       return existing.confirmed.promise;
     }
     const entry: Entry = { refs: 1, confirmed: deferred(), sentIn: undefined };
-    this.entries.set(channel, entry);
-    if (this.open) this.send(channel, entry);
+    this.#entries.set(channel, entry);
+    if (this.#open) this.#send(channel, entry);
     return entry.confirmed.promise;
   }
 
   /** Counts one user less; unsubscribes on the wire when it was the last. */
   async release(channel: string): Promise<void> {
-    const entry = this.entries.get(channel);
+    const entry = this.#entries.get(channel);
     if (!entry || --entry.refs > 0) return;
-    this.entries.delete(channel);
+    this.#entries.delete(channel);
     // With no session the server holds no subscription to remove.
-    if (!this.open || entry.sentIn !== this.session) return;
+    if (!this.#open || entry.sentIn !== this.#session) return;
     try {
-      await this.request("unsubscribe", channel);
+      await this.#request("unsubscribe", channel);
     } catch {
       // The socket dropped meanwhile: the server forgot the subscription anyway.
     }
@@ -57,32 +60,32 @@ export class WireSubscriptions {
 
   /** A session opened: subscribe every counted channel on it. */
   opened(): void {
-    this.session++;
-    this.open = true;
-    for (const [channel, entry] of this.entries) this.send(channel, entry);
+    this.#session++;
+    this.#open = true;
+    for (const [channel, entry] of this.#entries) this.#send(channel, entry);
   }
 
   /** The session is gone. */
   closed(): void {
-    this.open = false;
+    this.#open = false;
   }
 
   /** Channels currently counted. */
   channels(): string[] {
-    return [...this.entries.keys()];
+    return [...this.#entries.keys()];
   }
 
-  private send(channel: string, entry: Entry): void {
-    const session = this.session;
+  #send(channel: string, entry: Entry): void {
+    const session = this.#session;
     entry.sentIn = session;
-    this.request("subscribe", channel).then(
+    this.#request("subscribe", channel).then(
       () => entry.confirmed.resolve(),
       (error: unknown) => {
         // A drop is retried on the next session; a refusal (400/403) is final.
-        if (error instanceof ConnectionError || session !== this.session) return;
-        if (this.entries.get(channel) === entry) this.entries.delete(channel);
+        if (error instanceof ConnectionError || session !== this.#session) return;
+        if (this.#entries.get(channel) === entry) this.#entries.delete(channel);
         entry.confirmed.reject(error);
-        this.onRefused(channel, error);
+        this.#onRefused(channel, error);
       },
     );
   }

@@ -18,7 +18,12 @@ describe.each(formats)("flow-control credits over %s", (format) => {
     const deadline = Date.now() + 30_000;
     for (let sent = 0; sent < total; sent += batch) {
       for (let i = 0; i < batch; i++) {
-        server.publish({ type: "job.started", ts: "2026-01-02T03:04:05Z", topic: `job:job_${sent + i}`, data: {} });
+        server.publish({
+          type: "job.started",
+          ts: "2026-01-02T03:04:05Z",
+          topic: `job:job_${sent + i}`,
+          data: {},
+        });
       }
       while (received < sent + batch && Date.now() < deadline) {
         await new Promise<void>((resolve) => {

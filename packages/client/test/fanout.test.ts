@@ -68,7 +68,10 @@ describe("fan-out and fan-in", () => {
   it("batch reports the error of one entry without failing the others", async () => {
     const server = await startServer({ jobs: handlers });
     const { client } = clientFor(server);
-    const results = await client.batch([{ name: "ok", payload: {} }, { name: "", payload: {} }]);
+    const results = await client.batch([
+      { name: "ok", payload: {} },
+      { name: "", payload: {} },
+    ]);
     expect(results[0]).toHaveProperty("job_id");
     expect(results[1]).toBeInstanceOf(DispatchError);
   });
