@@ -1,0 +1,194 @@
+import type { Channel, Job, JobEvent, StreamEvent, WorkflowEvent } from "@dispatch/client";
+import type { QueryClient, QueryKey } from "@tanstack/react-query";
+import { appendEvents, type EventLog, eventIdentity } from "./event-log.js";
+import { dispatchKeys } from "./keys.js";
+import type { Feed } from "./live-subscriptions.js";
+import { applyJobEvent } from "./merge/job.js";
+import { applyWorkflowEvent, type WorkflowRunData } from "./merge/workflow.js";
+import { type FrameBatcher, frameBatcher } from "./throttle.js";
+
+/** Events kept per job or run: lifecycles are short; this only bounds a pathological one. */
+const ENTITY_LOG_LIMIT = 500;
+
+/** Registry key of a job's feed. */
+export const jobFeedKey = (jobId: string): string => `entity:job:${jobId}`;
+/** Registry key of a run's feed. */
+export const runFeedKey = (runId: string): string => `entity:workflow:${runId}`;
+/** Registry key of a channel buffer's feed. */
+export const channelFeedKey = (channel: Channel): string => `channel:${channel}`;
+
+/**
+ * Merges one entity's events (`job:<id>`, `workflow:<id>`) into its cached
+ * object, once per frame, and keeps an in-memory log so a query function can
+ * replay what arrived while its read was in flight (`since(mark)`).
+ */
+export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
+  /** Events received, duplicates excluded; `since()` counts on it. */
+  received = 0;
+  private log: E[] = [];
+  private readonly seen = new Set<string>();
+  private readonly batcher: FrameBatcher<E>;
+
+  constructor(
+    private readonly queryClient: QueryClient,
+    readonly channel: Channel,
+    private readonly dataKey: QueryKey,
+    private readonly eventsKey: QueryKey,
+    private readonly apply: (data: D | undefined, event: E) => D | undefined,
+    private readonly settled: (batch: readonly E[]) => void = () => {},
+  ) {
+    this.batcher = frameBatcher((batch) => this.write(batch));
+  }
+
+  event(event: StreamEvent): void {
+    const identity = eventIdentity(event);
+    if (this.seen.has(identity)) return;
+    this.seen.add(identity);
+    // The channel only carries this entity's events.
+    this.log.push(event as E);
+    this.received++;
+    if (this.log.length > ENTITY_LOG_LIMIT * 2) {
+      const dropped = this.log.slice(0, this.log.length - ENTITY_LOG_LIMIT);
+      for (const old of dropped) this.seen.delete(eventIdentity(old));
+      this.log = this.log.slice(dropped.length);
+    }
+    this.batcher.push(event as E);
+  }
+
+  /** Events received after `mark` (a value of `received`), oldest first. */
+  since(mark: number): E[] {
+    const count = this.received - mark;
+    return count <= 0 ? [] : this.log.slice(Math.max(0, this.log.length - count));
+  }
+
+  /** Applies `since(mark)` on top of a freshly read object. */
+  replay(data: D, mark: number): D {
+    let next = data;
+    for (const event of this.since(mark)) next = this.apply(next, event) ?? next;
+    return next;
+  }
+
+  gap(): void {
+    // Events may be lost for good (no replay on the server): re-read.
+    void this.queryClient.invalidateQueries({ queryKey: this.dataKey, exact: true });
+  }
+
+  close(): void {
+    this.batcher.flush();
+  }
+
+  private write(batch: E[]): void {
+    const now = Date.now();
+    this.queryClient.setQueryData<EventLog<E>>(this.eventsKey, (log) =>
+      appendEvents(log, batch, ENTITY_LOG_LIMIT, now),
+    );
+    // Without data yet (first read in flight), the read replays these itself.
+    this.queryClient.setQueryData<D>(this.dataKey, (data) =>
+      data === undefined ? undefined : batch.reduce<D | undefined>(this.apply, data),
+    );
+    this.settled(batch);
+  }
+}
+
+/**
+ * The feed of `job:<id>`.
+ *
+ * @example
+ * ```ts
+ * live.retain(jobFeedKey(id), () => createJobFeed(queryClient, id));
+ * ```
+ */
+export function createJobFeed(queryClient: QueryClient, jobId: string): EntityFeed<JobEvent, Job> {
+  return new EntityFeed<JobEvent, Job>(
+    queryClient,
+    `job:${jobId}`,
+    dispatchKeys.job(jobId),
+    dispatchKeys.jobEvents(jobId),
+    applyJobEvent,
+  );
+}
+
+/**
+ * The feed of `workflow:<id>`. A finished run is read again: the final run
+ * (completed_at, error) and timeline (checkpoint data) are on the server only.
+ *
+ * @example
+ * ```ts
+ * live.retain(runFeedKey(id), () => createRunFeed(queryClient, id));
+ * ```
+ */
+export function createRunFeed(
+  queryClient: QueryClient,
+  runId: string,
+): EntityFeed<WorkflowEvent, WorkflowRunData> {
+  const dataKey = dispatchKeys.workflowRun(runId);
+  return new EntityFeed<WorkflowEvent, WorkflowRunData>(
+    queryClient,
+    `workflow:${runId}`,
+    dataKey,
+    dispatchKeys.workflowEvents(runId),
+    applyWorkflowEvent,
+    (batch) => {
+      if (batch.some((e) => e.type === "workflow.completed" || e.type === "workflow.failed")) {
+        void queryClient.invalidateQueries({ queryKey: dataKey, exact: true });
+      }
+    },
+  );
+}
+
+/**
+ * Appends a channel's events to its shared buffer, once per frame, keeping
+ * the newest `capacity` (the largest `limit` any component asked for).
+ */
+export class ChannelFeed implements Feed {
+  private readonly wanted = new Map<symbol, number>();
+  private readonly batcher: FrameBatcher<StreamEvent>;
+  /** Events since the last write, including any the batcher dropped. */
+  private arrived = 0;
+
+  constructor(
+    private readonly queryClient: QueryClient,
+    readonly channel: Channel,
+    private readonly defaultLimit = 200,
+  ) {
+    this.batcher = frameBatcher((batch) => this.write(batch), {
+      maxPending: () => this.capacity,
+    });
+  }
+
+  /** The buffer holds at least `limit` events until the returned function is called. */
+  want(limit: number): () => void {
+    const token = Symbol("limit");
+    this.wanted.set(token, limit);
+    return () => {
+      this.wanted.delete(token);
+    };
+  }
+
+  get capacity(): number {
+    return this.wanted.size === 0 ? this.defaultLimit : Math.max(...this.wanted.values());
+  }
+
+  event(event: StreamEvent): void {
+    this.arrived++;
+    this.batcher.push(event);
+  }
+
+  gap(): void {
+    // A channel has no history to re-read; entity hooks refetch their own state.
+  }
+
+  close(): void {
+    this.batcher.flush();
+  }
+
+  private write(batch: StreamEvent[]): void {
+    const now = Date.now();
+    const limit = this.capacity;
+    const arrived = this.arrived;
+    this.arrived = 0;
+    this.queryClient.setQueryData<EventLog>(dispatchKeys.channel(this.channel), (log) =>
+      appendEvents(log, batch, limit, now, arrived),
+    );
+  }
+}

@@ -1,0 +1,112 @@
+import type { Channel, GapEvent, StreamEvent, Subscription } from "@dispatch/client";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { type Feed, type LiveClient, LiveSubscriptions } from "./live-subscriptions.js";
+
+function fakeClient() {
+  const gaps = new Set<(gap: GapEvent) => void>();
+  const listeners = new Map<string, (event: StreamEvent) => void>();
+  const calls = { subscribe: 0, unsubscribe: 0 };
+  const client = {
+    state: "open",
+    subscribe: (channel: Channel, listener: (event: StreamEvent) => void) => {
+      calls.subscribe++;
+      listeners.set(channel, listener);
+      return {
+        ready: Promise.resolve(),
+        unsubscribe: async () => {
+          calls.unsubscribe++;
+          listeners.delete(channel);
+        },
+      } as unknown as Subscription;
+    },
+    onGap: (listener: (gap: GapEvent) => void) => {
+      gaps.add(listener);
+      return () => gaps.delete(listener);
+    },
+    onStateChange: () => () => {},
+  } as unknown as LiveClient;
+  return {
+    client,
+    calls,
+    listeners,
+    gap: (gap: GapEvent) => {
+      for (const g of gaps) g(gap);
+    },
+  };
+}
+
+function feed(channel: Channel): Feed & { events: StreamEvent[]; gaps: number; closed: number } {
+  return {
+    channel,
+    events: [],
+    gaps: 0,
+    closed: 0,
+    event(e) {
+      this.events.push(e);
+    },
+    gap() {
+      this.gaps++;
+    },
+    close() {
+      this.closed++;
+    },
+  };
+}
+
+describe("LiveSubscriptions", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("shares one subscription and lingers after the last release", () => {
+    const { client, calls } = fakeClient();
+    const live = new LiveSubscriptions(client, 1000);
+    const a = live.retain("k", () => feed("jobs"));
+    const b = live.retain("k", () => feed("jobs"));
+    expect(a.feed).toBe(b.feed);
+    a.release();
+    a.release(); // idempotent
+    b.release();
+    expect(calls).toEqual({ subscribe: 1, unsubscribe: 0 });
+    // A remount inside the linger keeps the subscription.
+    const c = live.retain("k", () => feed("jobs"));
+    vi.advanceTimersByTime(5000);
+    expect(calls.unsubscribe).toBe(0);
+    c.release();
+    vi.advanceTimersByTime(999);
+    expect(calls.unsubscribe).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(calls).toEqual({ subscribe: 1, unsubscribe: 1 });
+    expect((c.feed as ReturnType<typeof feed>).closed).toBe(1);
+    expect(live.peek("k")).toBeUndefined();
+  });
+
+  it("routes events to the feed and listeners, gaps to the affected feeds only", async () => {
+    const { client, listeners, gap } = fakeClient();
+    const live = new LiveSubscriptions(client);
+    const jobs = live.retain("a", () => feed("jobs")).feed as ReturnType<typeof feed>;
+    const other = live.retain("b", () => feed("job:x")).feed as ReturnType<typeof feed>;
+    const heard: StreamEvent[] = [];
+    live.listen("a", (e) => heard.push(e));
+    const event = { type: "job.started", ts: "t", topic: "job:y", data: {} } as unknown as StreamEvent;
+    listeners.get("jobs")?.(event);
+    expect(jobs.events).toEqual([event]);
+    expect(heard).toEqual([event]);
+    gap({ channels: ["jobs"], reason: "reconnect" });
+    expect([jobs.gaps, other.gaps]).toEqual([1, 0]);
+    await Promise.resolve();
+    expect(live.isLive("a")).toBe(true);
+    expect(live.isLive("nope")).toBe(false);
+  });
+
+  it("stays quiet when the client refuses to subscribe (closed)", () => {
+    const { client } = fakeClient();
+    (client as { subscribe: unknown }).subscribe = () => {
+      throw new Error("client closed");
+    };
+    const live = new LiveSubscriptions(client);
+    const { release } = live.retain("a", () => feed("jobs"));
+    expect(live.isLive("a")).toBe(false);
+    release();
+    vi.runAllTimers();
+  });
+});

@@ -1,0 +1,187 @@
+import type { Channel, Dispatch, GapEvent, StreamEvent, Subscription } from "@dispatch/client";
+import type { QueryClient } from "@tanstack/react-query";
+
+/** How long a subscription outlives its last user. */
+export const DEFAULT_LINGER_MS = 1500;
+
+/**
+ * What keeps one channel's events flowing into the cache. Created on the
+ * first `retain` of its key, closed when the last user is gone for the linger.
+ */
+export interface Feed {
+  /** The channel to subscribe to. */
+  readonly channel: Channel;
+  /** Every event of the channel, as it arrives. */
+  event(event: StreamEvent): void;
+  /** The channel may have missed events (reconnect, overflow): re-read state. */
+  gap(gap: GapEvent): void;
+  /** The subscription is over; write out anything pending. */
+  close(): void;
+}
+
+/** The part of `Dispatch` the registry uses (a narrow seam for tests). */
+export type LiveClient = Pick<Dispatch, "subscribe" | "onGap" | "onStateChange" | "state">;
+
+interface Entry {
+  feed: Feed;
+  subscription: Subscription | undefined;
+  refs: number;
+  linger: ReturnType<typeof setTimeout> | undefined;
+  confirmed: boolean;
+  listeners: Set<(event: StreamEvent) => void>;
+}
+
+/**
+ * Reference-counted live subscriptions, shared by every component that shows
+ * the same entity or channel. The client already shares one wire
+ * subscription between local ones; this adds a linger, so React StrictMode's
+ * mount → unmount → mount, a route change that remounts a view, or a query
+ * function's brief hold cost no `unsubscribe`/`subscribe` round trip. It also
+ * routes the client's gap reports to the feeds of the affected channels.
+ *
+ * @example
+ * ```ts
+ * const live = liveSubscriptionsFor(client, queryClient);
+ * const { feed, release } = live.retain("channel:jobs", () => new ChannelFeed(queryClient, "jobs"));
+ * // … later; the subscription stays for DEFAULT_LINGER_MS in case someone retains it again
+ * release();
+ * ```
+ */
+export class LiveSubscriptions {
+  private readonly entries = new Map<string, Entry>();
+  private readonly watchers = new Set<() => void>();
+
+  constructor(
+    private readonly client: LiveClient,
+    private readonly lingerMs = DEFAULT_LINGER_MS,
+  ) {
+    client.onGap((gap) => {
+      for (const entry of this.entries.values()) {
+        if (gap.channels.includes(entry.feed.channel)) entry.feed.gap(gap);
+      }
+    });
+    client.onStateChange(() => this.changed());
+  }
+
+  /**
+   * Counts one more user of `key`, creating its feed and subscription on the
+   * first. `create` must always build the same kind of feed for a key.
+   * `release` is idempotent.
+   */
+  retain<F extends Feed>(key: string, create: () => F): { feed: F; release: () => void } {
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      entry = this.open(create());
+      this.entries.set(key, entry);
+    }
+    const held = entry;
+    held.refs++;
+    if (held.linger !== undefined) clearTimeout(held.linger);
+    held.linger = undefined;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      if (--held.refs > 0) return;
+      held.linger = setTimeout(() => this.close(key, held), this.lingerMs);
+    };
+    // Keys are namespaced by feed kind, so the entry's feed is an F.
+    return { feed: held.feed as F, release };
+  }
+
+  /** The feed of `key`, if it is retained or lingering. */
+  peek(key: string): Feed | undefined {
+    return this.entries.get(key)?.feed;
+  }
+
+  /** Calls `listener` with each event of `key` while it is retained. */
+  listen(key: string, listener: (event: StreamEvent) => void): () => void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return () => {};
+    entry.listeners.add(listener);
+    return () => {
+      entry.listeners.delete(listener);
+    };
+  }
+
+  /** Whether `key` is subscribed, confirmed by the server, on an open connection. */
+  isLive(key: string): boolean {
+    return this.entries.get(key)?.confirmed === true && this.client.state === "open";
+  }
+
+  /** Calls `listener` whenever `isLive` may have changed for some key. */
+  onChange(listener: () => void): () => void {
+    this.watchers.add(listener);
+    return () => {
+      this.watchers.delete(listener);
+    };
+  }
+
+  private open(feed: Feed): Entry {
+    const entry: Entry = {
+      feed,
+      subscription: undefined,
+      refs: 0,
+      linger: undefined,
+      confirmed: false,
+      listeners: new Set(),
+    };
+    try {
+      entry.subscription = this.client.subscribe(feed.channel, (event) => {
+        feed.event(event);
+        for (const listener of entry.listeners) listener(event);
+      });
+    } catch {
+      // A closed client refuses new subscriptions; the feed just stays quiet.
+      return entry;
+    }
+    entry.subscription.ready.then(
+      () => {
+        entry.confirmed = true;
+        this.changed();
+      },
+      () => {
+        // Refused (400/403) or ended: not live. The query shows any real error.
+        entry.confirmed = false;
+        this.changed();
+      },
+    );
+    return entry;
+  }
+
+  private close(key: string, entry: Entry): void {
+    if (this.entries.get(key) !== entry || entry.refs > 0) return;
+    this.entries.delete(key);
+    entry.subscription?.unsubscribe().catch(() => {});
+    entry.feed.close();
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const watcher of [...this.watchers]) watcher();
+  }
+}
+
+const registries = new WeakMap<LiveClient, WeakMap<QueryClient, LiveSubscriptions>>();
+
+/**
+ * The registry shared by every hook of one client and one query cache.
+ *
+ * @example
+ * ```ts
+ * liveSubscriptionsFor(client, queryClient).isLive("entity:job:job_01h…");
+ * ```
+ */
+export function liveSubscriptionsFor(client: LiveClient, queryClient: QueryClient): LiveSubscriptions {
+  let byCache = registries.get(client);
+  if (byCache === undefined) {
+    byCache = new WeakMap();
+    registries.set(client, byCache);
+  }
+  let live = byCache.get(queryClient);
+  if (live === undefined) {
+    live = new LiveSubscriptions(client);
+    byCache.set(queryClient, live);
+  }
+  return live;
+}

@@ -1,0 +1,143 @@
+import { Dispatch, type DispatchOptions, type Format, type TokenProvider } from "@dispatch/client";
+import { QueryClient, QueryClientContext, QueryClientProvider } from "@tanstack/react-query";
+import { type ReactNode, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { type ClientSource, DispatchContext } from "./use-dispatch.js";
+
+/** Props of `DispatchProvider`. */
+export interface DispatchProviderProps {
+  /** `wss://host/dwp`. Ignored when `client` is given. */
+  url?: string;
+  /**
+   * A token, or a function (sync or async) asked on every (re)connect, so a
+   * refreshed token is picked up without recreating the client.
+   */
+  token?: TokenProvider;
+  /** Wire format. Default `"json"`. */
+  format?: Format;
+  /** Use this client instead of creating one. The provider never closes it. */
+  client?: Dispatch;
+  /** Default: the surrounding `QueryClientProvider`'s client, else a new one. */
+  queryClient?: QueryClient;
+  /**
+   * Any other client option (`WebSocket`, `timeout`, `logger`, …). Read once,
+   * when the client is created; change `url`, `format` or the provider's
+   * `key` to start a new client.
+   */
+  options?: Omit<DispatchOptions, "url" | "token" | "format">;
+  children?: ReactNode;
+}
+
+const isServer = (): boolean => typeof window === "undefined";
+
+/** Stands in for the client during server rendering, where none may exist. */
+const serverClient = new Proxy(
+  {},
+  {
+    get(_target, property) {
+      if (typeof property !== "string" || property === "then") return undefined;
+      throw new Error(
+        `client.${property} is not available during server rendering: use the Dispatch client in effects or event handlers`,
+      );
+    },
+  },
+) as Dispatch;
+
+/**
+ * Creates the client on first use and closes it when the provider unmounts.
+ * The close waits a microtask: React StrictMode unmounts and remounts every
+ * effect at once in development, and closing there would cost a whole new
+ * connection.
+ */
+class OwnedClient implements ClientSource {
+  private client: Dispatch | undefined;
+  private users = 0;
+
+  constructor(private readonly create: () => Dispatch) {}
+
+  get(): Dispatch {
+    if (isServer()) return serverClient;
+    this.client ??= this.create();
+    return this.client;
+  }
+
+  retain(): () => void {
+    this.users++;
+    return () => {
+      this.users--;
+      queueMicrotask(() => {
+        if (this.users > 0) return;
+        this.client?.close();
+        this.client = undefined;
+      });
+    };
+  }
+}
+
+class GivenClient implements ClientSource {
+  constructor(private readonly client: Dispatch) {}
+  get(): Dispatch {
+    return this.client;
+  }
+  retain(): () => void {
+    return () => {};
+  }
+}
+
+/**
+ * Provides a Dispatch client (and a TanStack `QueryClient`) to the hooks below
+ * it. The client is created lazily, on the client side only, so server
+ * rendering opens no socket; the provider closes the client it created when
+ * it unmounts.
+ *
+ * @example
+ * ```tsx
+ * const queryClient = new QueryClient();
+ *
+ * export function App() {
+ *   return (
+ *     <QueryClientProvider client={queryClient}>
+ *       <DispatchProvider url="wss://api.example.com/dwp" token={() => fetchToken()}>
+ *         <Jobs />
+ *       </DispatchProvider>
+ *     </QueryClientProvider>
+ *   );
+ * }
+ * ```
+ */
+export function DispatchProvider(props: DispatchProviderProps): ReactNode {
+  const { url, format, client, queryClient, children } = props;
+  // Latest values, read when the client needs them: an inline token function
+  // or options object must not recreate the client on every render.
+  const token = useRef(props.token);
+  token.current = props.token;
+  const options = useRef(props.options);
+  options.current = props.options;
+
+  const source = useMemo<OwnedClient | GivenClient>(() => {
+    if (client !== undefined) return new GivenClient(client);
+    return new OwnedClient(() => {
+      const initial = token.current;
+      return new Dispatch({
+        ...options.current,
+        ...(url !== undefined && { url }),
+        ...(format !== undefined && { format }),
+        ...(initial !== undefined && {
+          token: () => {
+            const current = token.current ?? initial;
+            return typeof current === "function" ? current() : current;
+          },
+        }),
+      });
+    });
+  }, [client, url, format]);
+
+  useEffect(() => source.retain(), [source]);
+
+  const outer = useContext(QueryClientContext);
+  // Created only when neither a prop nor a surrounding provider gives one.
+  const [fallback] = useState(() => ((queryClient ?? outer) ? undefined : new QueryClient()));
+  const cache = queryClient ?? outer ?? fallback ?? new QueryClient();
+
+  const tree = <DispatchContext.Provider value={source}>{children}</DispatchContext.Provider>;
+  return cache === outer ? tree : <QueryClientProvider client={cache}>{tree}</QueryClientProvider>;
+}

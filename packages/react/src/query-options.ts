@@ -1,0 +1,103 @@
+import { type Dispatch, DispatchError, type Job } from "@dispatch/client";
+import { type Query, queryOptions } from "@tanstack/react-query";
+import { createJobFeed, createRunFeed, jobFeedKey, runFeedKey } from "./feeds.js";
+import { dispatchKeys } from "./keys.js";
+import { liveSubscriptionsFor } from "./live-subscriptions.js";
+import { isTerminalJob, reconcileJob } from "./merge/job.js";
+import {
+  isTerminalRun,
+  reconcileWorkflow,
+  stepsFromTimeline,
+  type WorkflowRunData,
+} from "./merge/workflow.js";
+
+const MAX_RETRIES = 3;
+
+/**
+ * Whether a failed read is worth another try: never for 4xx (a 404 job stays
+ * missing, a 403 stays forbidden), as `DispatchError.retryable` says.
+ *
+ * @example
+ * ```ts
+ * useQuery({ queryKey, queryFn, retry: retryDispatchError });
+ * ```
+ */
+export function retryDispatchError(failureCount: number, error: unknown): boolean {
+  if (error instanceof DispatchError && !error.retryable) return false;
+  return failureCount < MAX_RETRIES;
+}
+
+/** A finished entity never changes: no refetch on mount or focus. */
+function staleUnlessFinished(finished: boolean): number {
+  return finished ? Number.POSITIVE_INFINITY : 0;
+}
+
+/**
+ * Query options that read a job, gap-free: the query function subscribes to
+ * `job:<id>` before it reads (held briefly, so a `useJob` on the same id
+ * shares it), then applies the events that arrived during the read on top of
+ * the answer, and never lets the answer move the cached job backwards.
+ *
+ * @example
+ * ```ts
+ * const { data: job } = useQuery(jobQueryOptions(client, "job_01h…"));
+ * await queryClient.prefetchQuery(jobQueryOptions(client, id));
+ * ```
+ */
+export function jobQueryOptions<P = unknown>(client: Dispatch, jobId: string) {
+  return queryOptions({
+    queryKey: dispatchKeys.job(jobId),
+    queryFn: async (context): Promise<Job<P>> => {
+      const live = liveSubscriptionsFor(client, context.client);
+      // Subscribe first: the server handles one socket's frames in order, so
+      // every change after the read below is published to us.
+      const { feed, release } = live.retain(jobFeedKey(jobId), () => createJobFeed(context.client, jobId));
+      try {
+        const mark = feed.received;
+        const fetched = await client.getJob<P>(jobId, { signal: context.signal });
+        const replayed = feed.replay(fetched as Job, mark) as Job<P>;
+        return reconcileJob(context.client.getQueryData<Job<P>>(context.queryKey), replayed);
+      } finally {
+        release();
+      }
+    },
+    retry: retryDispatchError,
+    staleTime: (query: Query<Job<P>, Error, Job<P>, readonly unknown[]>) =>
+      staleUnlessFinished(isTerminalJob(query.state.data)),
+  });
+}
+
+/**
+ * Query options that read a workflow run and its timeline as
+ * `{ run, steps }`, gap-free in the same way as {@link jobQueryOptions}.
+ *
+ * @example
+ * ```ts
+ * const { data } = useQuery(workflowRunQueryOptions(client, "wfrun_01h…"));
+ * data?.steps.map((step) => step.name);
+ * ```
+ */
+export function workflowRunQueryOptions<I = unknown, O = unknown>(client: Dispatch, runId: string) {
+  return queryOptions({
+    queryKey: dispatchKeys.workflowRun(runId),
+    queryFn: async (context): Promise<WorkflowRunData<I, O>> => {
+      const live = liveSubscriptionsFor(client, context.client);
+      const { feed, release } = live.retain(runFeedKey(runId), () => createRunFeed(context.client, runId));
+      try {
+        const mark = feed.received;
+        const [run, timeline] = await Promise.all([
+          client.getWorkflow<I, O>(runId, { signal: context.signal }),
+          client.workflowTimeline(runId, { signal: context.signal }),
+        ]);
+        const replayed = feed.replay({ run, steps: stepsFromTimeline(timeline) }, mark);
+        const cached = context.client.getQueryData<WorkflowRunData>(context.queryKey);
+        return reconcileWorkflow(cached, replayed) as WorkflowRunData<I, O>;
+      } finally {
+        release();
+      }
+    },
+    retry: retryDispatchError,
+    staleTime: (query: Query<WorkflowRunData<I, O>, Error, WorkflowRunData<I, O>, readonly unknown[]>) =>
+      staleUnlessFinished(isTerminalRun(query.state.data?.run)),
+  });
+}

@@ -1,0 +1,91 @@
+import type { Channel, StreamEvent } from "@dispatch/client";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef } from "react";
+import { type EventLog, eventLogQueryOptions } from "./event-log.js";
+import { ChannelFeed, channelFeedKey } from "./feeds.js";
+import { dispatchKeys } from "./keys.js";
+import { liveSubscriptionsFor } from "./live-subscriptions.js";
+import { useDispatch } from "./use-dispatch.js";
+import { useLiveFeed } from "./use-live-feed.js";
+
+/** Options of `useChannel`. */
+export interface UseChannelOptions<E extends StreamEvent = StreamEvent> {
+  /** Subscribe only when `true`. Default `true`. */
+  enabled?: boolean;
+  /** Most events kept (the newest). Default 200. */
+  limit?: number;
+  /** Called with each event as it arrives (not batched), except while paused. */
+  onEvent?: (event: E) => void;
+  /**
+   * Freeze what this component shows. The subscription and the shared
+   * buffer keep going, so unpausing shows the latest events with no gap.
+   * Default `false`.
+   */
+  paused?: boolean;
+}
+
+/** What `useChannel` returns. */
+export interface UseChannelResult<E extends StreamEvent = StreamEvent> {
+  /** Oldest first, at most `limit`. */
+  events: readonly E[];
+  /** Events received on the channel since the buffer was created. */
+  received: number;
+  /** Subscribed, confirmed by the server, on an open connection. */
+  isLive: boolean;
+  /** `Date.now()` when the last event arrived. */
+  lastEventAt: number | undefined;
+  /** Empties the shared buffer (for every component on this channel). */
+  clear(): void;
+}
+
+/**
+ * The live events of a channel (`jobs`, `workflows`, `firehose`, `job:<id>`,
+ * `workflow:<id>`, `queue:<name>`). Components on the same channel share one
+ * buffer in the query cache and one subscription; renders are batched to one
+ * per animation frame however fast events arrive.
+ *
+ * @example
+ * ```tsx
+ * function EmailQueue() {
+ *   const { events, isLive } = useChannel("queue:emails", { limit: 50 });
+ *   return <ul aria-busy={!isLive}>{events.map((e) => <li key={e.ts + e.type}>{e.type}</li>)}</ul>;
+ * }
+ * ```
+ */
+export function useChannel<E extends StreamEvent = StreamEvent>(
+  channel: Channel | null | undefined,
+  options: UseChannelOptions<E> = {},
+): UseChannelResult<E> {
+  const { enabled = true, limit = 200, onEvent, paused = false } = options;
+  const client = useDispatch();
+  const queryClient = useQueryClient();
+  const active = enabled && typeof channel === "string" && (channel as string) !== "";
+  const feedKey = active ? channelFeedKey(channel) : undefined;
+  const queryKey = dispatchKeys.channel((channel ?? "") as Channel);
+
+  const isLive = useLiveFeed<E>(
+    feedKey,
+    () => new ChannelFeed(queryClient, channel as Channel, limit),
+    paused ? undefined : onEvent,
+  );
+  useEffect(() => {
+    if (feedKey === undefined) return;
+    const feed = liveSubscriptionsFor(client, queryClient).peek(feedKey);
+    return feed instanceof ChannelFeed ? feed.want(limit) : undefined;
+  }, [client, queryClient, feedKey, limit]);
+
+  const { data } = useQuery(eventLogQueryOptions<E>(queryClient, queryKey, active));
+  const frozen = useRef<EventLog<E>>(data);
+  if (!paused) frozen.current = data;
+  const view = frozen.current;
+  const events = useMemo(
+    () => (view.events.length > limit ? view.events.slice(view.events.length - limit) : view.events),
+    [view, limit],
+  );
+  const clear = useCallback(() => {
+    queryClient.setQueryData<EventLog<E>>(queryKey, (log) =>
+      log === undefined ? log : { ...log, events: [] },
+    );
+  }, [queryClient, queryKey]);
+  return { events, received: view.received, isLive, lastEventAt: view.lastEventAt, clear };
+}

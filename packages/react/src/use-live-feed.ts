@@ -1,0 +1,54 @@
+import type { StreamEvent } from "@dispatch/client";
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useSyncExternalStore } from "react";
+import { type Feed, liveSubscriptionsFor } from "./live-subscriptions.js";
+import { useDispatch } from "./use-dispatch.js";
+
+const noop = (): void => {};
+
+/**
+ * Keeps the feed `key` retained while the component is mounted and `key` is
+ * defined, calls `onEvent` with each of its events, and reports whether it is
+ * live. The shared adapter under `useJob`, `useWorkflowRun` and `useChannel`.
+ * The feed of `key` only carries events of type `E`. `create` and `onEvent` are read through refs: new closures on each render
+ * never resubscribe.
+ *
+ * @example
+ * ```ts
+ * const isLive = useLiveFeed(enabled ? channelFeedKey("jobs") : undefined, () => new ChannelFeed(qc, "jobs"));
+ * ```
+ */
+export function useLiveFeed<E extends StreamEvent = StreamEvent>(
+  key: string | undefined,
+  create: () => Feed,
+  onEvent?: (event: E) => void,
+): boolean {
+  const client = useDispatch();
+  const queryClient = useQueryClient();
+  const createRef = useRef(create);
+  createRef.current = create;
+  const onEventRef = useRef(onEvent);
+  onEventRef.current = onEvent;
+
+  useEffect(() => {
+    if (key === undefined) return;
+    const live = liveSubscriptionsFor(client, queryClient);
+    const { release } = live.retain(key, () => createRef.current());
+    const stop = live.listen(key, (event) => onEventRef.current?.(event as E));
+    return () => {
+      stop();
+      release();
+    };
+  }, [client, queryClient, key]);
+
+  const subscribe = useCallback(
+    (onChange: () => void) =>
+      key === undefined ? noop : liveSubscriptionsFor(client, queryClient).onChange(onChange),
+    [client, queryClient, key],
+  );
+  return useSyncExternalStore(
+    subscribe,
+    () => key !== undefined && liveSubscriptionsFor(client, queryClient).isLive(key),
+    () => false,
+  );
+}

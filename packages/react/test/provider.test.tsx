@@ -1,0 +1,96 @@
+import type { Dispatch } from "@dispatch/client";
+import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
+import { cleanup, render, screen, waitFor } from "@testing-library/react";
+import { StrictMode } from "react";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DispatchProvider, useDispatch, useJob } from "../src/index.js";
+import { createDwpMock, wireJob } from "./dwp-mock.js";
+
+const URL = "ws://127.0.0.1:7779/dwp";
+const mock = createDwpMock(URL);
+const ID = "job_01h455vb4pex5vsknk084sn02q";
+
+beforeAll(() => mock.server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => {
+  cleanup();
+  mock.frames.length = 0;
+});
+afterAll(() => mock.server.close());
+
+let seen: { client?: Dispatch; queryClient?: QueryClient } = {};
+function Probe() {
+  seen = { client: useDispatch(), queryClient: useQueryClient() };
+  const { data } = useJob(ID);
+  return <p>{data?.state ?? "loading"}</p>;
+}
+
+function Lonely() {
+  useDispatch();
+  return null;
+}
+
+describe("DispatchProvider", () => {
+  it("creates one client lazily, survives StrictMode with one socket, and closes it on unmount", async () => {
+    mock.answer("job.get", () => wireJob(ID, { state: "running" }));
+    const queryClient = new QueryClient();
+    const { unmount } = render(
+      <StrictMode>
+        <DispatchProvider url={URL} token={async () => "dk_test_async"} queryClient={queryClient}>
+          <Probe />
+        </DispatchProvider>
+      </StrictMode>,
+    );
+    await screen.findByText("running");
+    const auth = mock.sent("auth");
+    expect(auth).toHaveLength(1);
+    expect(auth[0]?.data?.token).toBe("dk_test_async");
+    expect(mock.sent("subscribe")).toHaveLength(1);
+    const client = seen.client as Dispatch;
+    expect(client.state).toBe("open");
+    unmount();
+    await waitFor(() => expect(client.state).toBe("closed"));
+  });
+
+  it("uses the surrounding QueryClientProvider, or the queryClient prop", () => {
+    const outer = new QueryClient();
+    const given = new QueryClient();
+    render(
+      <QueryClientProvider client={outer}>
+        <DispatchProvider url={URL} token="dk_test_x">
+          <Probe />
+        </DispatchProvider>
+      </QueryClientProvider>,
+    );
+    expect(seen.queryClient).toBe(outer);
+    cleanup();
+    render(
+      <QueryClientProvider client={outer}>
+        <DispatchProvider url={URL} token="dk_test_x" queryClient={given}>
+          <Probe />
+        </DispatchProvider>
+      </QueryClientProvider>,
+    );
+    expect(seen.queryClient).toBe(given);
+  });
+
+  it("never closes a client it was given", async () => {
+    mock.answer("job.get", () => wireJob(ID));
+    const { Dispatch } = await import("@dispatch/client");
+    const client = new Dispatch({ url: URL, token: "dk_test_given", heartbeatInterval: 0 });
+    const { unmount } = render(
+      <DispatchProvider client={client}>
+        <Probe />
+      </DispatchProvider>,
+    );
+    await screen.findByText("pending");
+    expect(seen.client).toBe(client);
+    unmount();
+    await Promise.resolve();
+    expect(client.state).toBe("open");
+    client.close();
+  });
+
+  it("explains a missing provider", () => {
+    expect(() => render(<Lonely />)).toThrow(/DispatchProvider/);
+  });
+});

@@ -1,0 +1,35 @@
+import { Dispatch, type DispatchOptions } from "@dispatch/client";
+import { QueryClient } from "@tanstack/react-query";
+import { type ReactNode, StrictMode } from "react";
+import { DispatchProvider } from "../src/index.js";
+import { MOCK_URL, TOKEN } from "./dwp-mock.js";
+
+/** A client, a query cache and a wrapper that provides both. */
+export function setup(options: { strict?: boolean; url?: string; client?: Partial<DispatchOptions> } = {}) {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { gcTime: Number.POSITIVE_INFINITY } } });
+  const client = new Dispatch({
+    url: options.url ?? MOCK_URL,
+    token: TOKEN,
+    heartbeatInterval: 0,
+    minReconnectDelay: 10,
+    maxReconnectDelay: 50,
+    ...options.client,
+  });
+  const wrapper = ({ children }: { children: ReactNode }) => {
+    const tree = (
+      <DispatchProvider client={client} queryClient={queryClient}>
+        {children}
+      </DispatchProvider>
+    );
+    return options.strict ? <StrictMode>{tree}</StrictMode> : tree;
+  };
+  return {
+    client,
+    queryClient,
+    wrapper,
+    dispose() {
+      client.close();
+      queryClient.clear();
+    },
+  };
+}

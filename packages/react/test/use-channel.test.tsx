@@ -1,0 +1,135 @@
+import type { StreamEvent } from "@dispatch/client";
+import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { useChannel, useConnectionState } from "../src/index.js";
+import { createDwpMock, jobEvent } from "./dwp-mock.js";
+import { setup } from "./setup-client.js";
+
+const mock = createDwpMock("ws://127.0.0.1:7778/dwp");
+let env: ReturnType<typeof setup>;
+
+beforeAll(() => mock.server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => {
+  cleanup();
+  env?.dispose();
+  mock.frames.length = 0;
+  vi.unstubAllGlobals();
+});
+afterAll(() => mock.server.close());
+
+const queued = (i: number, queue: string): StreamEvent =>
+  jobEvent("job.enqueued", `job_${String(i).padStart(26, "0")}`, new Date(1_700_000_000_000 + i), { queue });
+
+/** requestAnimationFrame under the test's control. */
+function manualFrames() {
+  let queue: FrameRequestCallback[] = [];
+  vi.stubGlobal("requestAnimationFrame", (callback: FrameRequestCallback) => queue.push(callback));
+  vi.stubGlobal("cancelAnimationFrame", () => {});
+  return {
+    tick() {
+      const run = queue;
+      queue = [];
+      for (const callback of run) callback(performance.now());
+    },
+    get pending() {
+      return queue.length;
+    },
+  };
+}
+
+const counts = { renders: 0, heard: 0 };
+function FloodView() {
+  counts.renders++;
+  const { events, received, isLive } = useChannel("jobs", { limit: 100, onEvent: () => counts.heard++ });
+  return <p>{`${isLive ? "live" : "off"} ${events.length}/${received}`}</p>;
+}
+
+describe("useChannel", () => {
+  it("shares one buffer and one wire subscription between components, each with its limit", async () => {
+    env = setup({ url: "ws://127.0.0.1:7778/dwp" });
+    const { result } = renderHook(
+      () => ({ all: useChannel("queue:emails"), last2: useChannel("queue:emails", { limit: 2 }) }),
+      { wrapper: env.wrapper },
+    );
+    await waitFor(() => expect(result.current.all.isLive).toBe(true));
+    for (let i = 0; i < 5; i++) mock.emit(queued(i, "emails"));
+    mock.emit(queued(99, "reports"));
+    await waitFor(() => expect(result.current.all.events).toHaveLength(5));
+    expect(result.current.last2.events.map((e) => e.ts)).toEqual([queued(3, "").ts, queued(4, "").ts]);
+    // queue:<name> rides on the jobs topic; one subscribe for both hooks.
+    expect(mock.sent("subscribe")).toHaveLength(1);
+    expect(mock.sent("subscribe", "jobs")).toHaveLength(1);
+
+    act(() => result.current.all.clear());
+    await waitFor(() => expect(result.current.last2.events).toHaveLength(0));
+    expect(result.current.all.received).toBe(5);
+  });
+
+  it("renders once per frame under a flood, keeping only `limit` events", async () => {
+    env = setup({ url: "ws://127.0.0.1:7778/dwp" });
+    const frames = manualFrames();
+    counts.renders = 0;
+    counts.heard = 0;
+    render(<FloodView />, { wrapper: env.wrapper });
+    await screen.findByText("live 0/0");
+    const before = counts.renders;
+
+    for (let i = 0; i < 2000; i++) mock.emit(queued(i, "default"));
+    await waitFor(() => expect(counts.heard).toBe(2000));
+    // Every event arrived, and none caused a render yet: they wait for the frame.
+    expect(counts.renders).toBe(before);
+    expect(frames.pending).toBe(1);
+    act(() => frames.tick());
+    await screen.findByText("live 100/2000");
+    expect(counts.renders - before).toBe(1);
+
+    // Another burst, another single render.
+    for (let i = 2000; i < 2500; i++) mock.emit(queued(i, "default"));
+    await waitFor(() => expect(counts.heard).toBe(2500));
+    act(() => frames.tick());
+    await screen.findByText("live 100/2500");
+    expect(counts.renders - before).toBe(2);
+  });
+
+  it("freezes the view while paused and catches up after", async () => {
+    env = setup({ url: "ws://127.0.0.1:7778/dwp" });
+    const onEvent = vi.fn();
+    const { result, rerender } = renderHook(
+      ({ paused }) => ({ other: useChannel("jobs"), view: useChannel("jobs", { paused, onEvent }) }),
+      { wrapper: env.wrapper, initialProps: { paused: false } },
+    );
+    await waitFor(() => expect(result.current.view.isLive).toBe(true));
+    mock.emit(queued(1, "default"));
+    await waitFor(() => expect(result.current.view.events).toHaveLength(1));
+    rerender({ paused: true });
+    mock.emit(queued(2, "default"));
+    mock.emit(queued(3, "default"));
+    // The shared buffer moves on; the paused view does not.
+    await waitFor(() => expect(result.current.other.events).toHaveLength(3));
+    expect(result.current.view.events).toHaveLength(1);
+    expect(onEvent).toHaveBeenCalledOnce();
+    rerender({ paused: false });
+    expect(result.current.view.events).toHaveLength(3);
+  });
+
+  it("reports the connection state", async () => {
+    env = setup({ url: "ws://127.0.0.1:7778/dwp" });
+    const seen: string[] = [];
+    const { result } = renderHook(
+      () => {
+        const conn = useConnectionState();
+        if (seen.at(-1) !== conn.state) seen.push(conn.state);
+        return { conn, channel: useChannel("jobs") };
+      },
+      { wrapper: env.wrapper },
+    );
+    await waitFor(() => expect(result.current.conn.state).toBe("open"));
+    const first = result.current.conn.lastConnectedAt;
+    expect(first).toBeTypeOf("number");
+    mock.drop();
+    await waitFor(() => expect(seen.filter((s) => s === "open")).toHaveLength(2));
+    expect(seen).toEqual(["idle", "connecting", "open", "reconnecting", "open"]);
+    expect(result.current.conn.lastConnectedAt).toBeGreaterThanOrEqual(first as number);
+    await waitFor(() => expect(result.current.channel.isLive).toBe(true));
+  });
+});

@@ -1,0 +1,175 @@
+import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
+import { useState } from "react";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { dispatchKeys, useCancelJob, useEnqueue, useJob } from "../src/index.js";
+import { createDwpMock, held, jobEvent, ServerError, wireJob } from "./dwp-mock.js";
+import { setup } from "./setup-client.js";
+
+const mock = createDwpMock();
+const ID = "job_01h455vb4pex5vsknk084sn02q";
+const ID2 = "job_01h455vb4pex5vsknk084sn02r";
+let env: ReturnType<typeof setup>;
+
+beforeAll(() => mock.server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => {
+  cleanup();
+  env?.dispose();
+  mock.frames.length = 0;
+});
+afterAll(() => mock.server.close());
+
+const at = (ms: number): Date => new Date(Date.UTC(2026, 0, 2, 3, 4, 5) + ms);
+
+describe("useJob against scripted frames", () => {
+  it("subscribes before it reads, and applies events that beat the read", async () => {
+    env = setup();
+    const gate = held<unknown>();
+    mock.answer("job.get", () => gate.promise);
+    const onEvent = vi.fn();
+    const { result } = renderHook(() => useJob(ID, { onEvent }), { wrapper: env.wrapper });
+    await waitFor(() => expect(mock.sent("job.get")).toHaveLength(1));
+    const order = mock.frames.filter((f) => f.method === "subscribe" || f.method === "job.get");
+    expect(order.map((f) => f.method)).toEqual(["subscribe", "job.get"]);
+
+    mock.emit(jobEvent("job.started", ID, at(10)));
+    await waitFor(() => expect(onEvent).toHaveBeenCalledOnce());
+    expect(result.current.data).toBeUndefined();
+    // The read was answered before the job started: it is behind the event.
+    gate.release(wireJob(ID, { state: "pending", updated_at: at(0).toISOString() }));
+    await waitFor(() => expect(result.current.data?.state).toBe("running"));
+    expect(result.current.data?.payload).toEqual({ to: "ada@example.com" });
+    expect(result.current.events.map((e) => e.type)).toEqual(["job.started"]);
+  });
+
+  it("drops duplicates, survives reordering and late events, and releases the finished job", async () => {
+    env = setup();
+    mock.answer("job.get", () => wireJob(ID, { state: "pending", updated_at: at(0).toISOString() }));
+    const { result } = renderHook(() => useJob(ID), { wrapper: env.wrapper });
+    await waitFor(() => expect(result.current.isLive).toBe(true));
+    expect(result.current.data?.state).toBe("pending");
+
+    mock.emit(jobEvent("job.started", ID, at(10)));
+    mock.emit(jobEvent("job.retrying", ID, at(20), { attempt: 1, next_run_at: at(500).toISOString() }));
+    await waitFor(() => expect(result.current.data?.state).toBe("retrying"));
+    expect(result.current.data?.retry_count).toBe(1);
+    expect(result.current.data?.run_at).toBe(at(500).toISOString());
+
+    mock.emit(jobEvent("job.started", ID, at(10))); // duplicate of the first attempt's start
+    mock.emit(jobEvent("job.completed", ID, at(40))); // overtakes the second start
+    mock.emit(jobEvent("job.started", ID, at(30))); // late
+    mock.emit(jobEvent("job.retrying", ID, at(20), { attempt: 1 })); // duplicate
+    await waitFor(() => expect(result.current.data?.state).toBe("completed"));
+    await waitFor(() => expect(result.current.events).toHaveLength(4));
+    expect(result.current.events.map((e) => e.type)).toEqual([
+      "job.started",
+      "job.retrying",
+      "job.completed",
+      "job.started",
+    ]);
+    expect(result.current.data).toMatchObject({ state: "completed", retry_count: 1 });
+    // stopOnTerminal: the subscription goes once the linger is over.
+    await waitFor(() => expect(mock.sent("unsubscribe", `job:${ID}`)).toHaveLength(1), { timeout: 4000 });
+    expect(result.current.data?.state).toBe("completed");
+    expect(result.current.isLive).toBe(false);
+  });
+
+  it("refetches after a reconnect and converges on the server's state", async () => {
+    env = setup();
+    let state = "running";
+    mock.answer("job.get", () =>
+      wireJob(ID, { state: state as "running", started_at: at(10).toISOString() }),
+    );
+    const { result } = renderHook(() => useJob(ID), { wrapper: env.wrapper });
+    await waitFor(() => expect(result.current.data?.state).toBe("running"));
+    await waitFor(() => expect(result.current.isLive).toBe(true));
+
+    // The job completes while the connection is down: its event is lost.
+    state = "completed";
+    mock.drop();
+    await waitFor(() => expect(result.current.data?.state).toBe("completed"), { timeout: 4000 });
+    expect(mock.sent("job.get")).toHaveLength(2);
+    // Subscribed again on the new session before the re-read.
+    const afterDrop = mock.frames.filter((f) => f.method === "subscribe" || f.method === "job.get").slice(2);
+    expect(afterDrop.map((f) => f.method)).toEqual(["subscribe", "job.get"]);
+  });
+
+  it("turns a 404 into a query error, with no retries and no lingering subscription", async () => {
+    env = setup();
+    mock.answer("job.get", () => new ServerError(404, "job not found"));
+    const { result } = renderHook(() => useJob(ID), { wrapper: env.wrapper });
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(result.current.error).toMatchObject({ code: 404 });
+    expect(mock.sent("job.get")).toHaveLength(1);
+    await waitFor(() => expect(mock.sent("unsubscribe", `job:${ID}`)).toHaveLength(1), { timeout: 4000 });
+  });
+
+  it("sends one subscribe under StrictMode's double mount", async () => {
+    env = setup({ strict: true });
+    mock.answer("job.get", () => wireJob(ID));
+    const { result } = renderHook(() => useJob(ID), { wrapper: env.wrapper });
+    await waitFor(() => expect(result.current.isLive).toBe(true));
+    expect(mock.sent("subscribe", `job:${ID}`)).toHaveLength(1);
+    expect(mock.sent("unsubscribe")).toHaveLength(0);
+  });
+
+  it("subscribes to nothing when disabled, and leaves the old id when the id changes", async () => {
+    env = setup();
+    mock.answer("job.get", (frame) => wireJob(String(frame.data?.job_id)));
+    const { result, rerender } = renderHook(
+      ({ id, enabled }: { id: string; enabled: boolean }) => useJob(id, { enabled }),
+      { wrapper: env.wrapper, initialProps: { id: ID, enabled: false } },
+    );
+    expect(result.current.fetchStatus).toBe("idle");
+    expect(env.client.state).toBe("idle"); // not even connected
+    rerender({ id: ID, enabled: true });
+    await waitFor(() => expect(result.current.isLive).toBe(true));
+    rerender({ id: ID2, enabled: true });
+    await waitFor(() => expect(result.current.data?.id).toBe(ID2));
+    await waitFor(() => expect(mock.sent("unsubscribe", `job:${ID}`)).toHaveLength(1), { timeout: 4000 });
+    expect(mock.sent("unsubscribe", `job:${ID2}`)).toHaveLength(0);
+  });
+
+  it("renders a freshly enqueued job as pending from the seed", async () => {
+    env = setup();
+    mock.answer("job.enqueue", () => ({ job_id: ID, queue: "default", state: "pending" }));
+    const never = held<unknown>();
+    mock.answer("job.get", () => never.promise);
+    const { result } = renderHook(
+      () => {
+        const enqueue = useEnqueue();
+        const [id, setId] = useState<string>();
+        return { enqueue, setId, job: useJob(id) };
+      },
+      { wrapper: env.wrapper },
+    );
+    await act(async () => {
+      const { job_id } = await result.current.enqueue.mutateAsync({
+        name: "send-email",
+        payload: { to: "a" },
+      });
+      result.current.setId(job_id);
+    });
+    // No answer to job.get yet: the state comes from the seed.
+    expect(result.current.job.data).toMatchObject({ id: ID, state: "pending", payload: { to: "a" } });
+    expect(result.current.job.isPending).toBe(false);
+    expect(env.queryClient.getQueryData(dispatchKeys.job(ID))).toBe(result.current.job.data);
+  });
+
+  it("shows a cancel at once (the server publishes no event for it) and reads the job again", async () => {
+    env = setup();
+    let state: "running" | "cancelled" = "running";
+    mock.answer("job.get", () => wireJob(ID, { state, started_at: at(10).toISOString() }));
+    mock.answer("job.cancel", () => {
+      state = "cancelled";
+      return { status: "cancelled" };
+    });
+    const { result } = renderHook(() => ({ job: useJob(ID), cancel: useCancelJob() }), {
+      wrapper: env.wrapper,
+    });
+    await waitFor(() => expect(result.current.job.data?.state).toBe("running"));
+    await act(() => result.current.cancel.mutateAsync(ID));
+    await waitFor(() => expect(result.current.job.data?.state).toBe("cancelled"));
+    await waitFor(() => expect(mock.sent("job.get")).toHaveLength(2));
+    expect(result.current.job.data?.state).toBe("cancelled");
+  });
+});
