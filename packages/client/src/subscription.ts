@@ -97,10 +97,11 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
     this.#iterating = true;
     return {
       next: () => this.#next(),
-      // `break` in a for-await loop lands here: leaving the loop unsubscribes.
-      return: async () => {
-        await this.unsubscribe();
-        return { done: true, value: undefined };
+      // `break` in a for-await loop lands here: leaving the loop unsubscribes,
+      // without making the loop wait for the server's acknowledgement.
+      return: () => {
+        void this.unsubscribe();
+        return Promise.resolve({ done: true, value: undefined });
       },
     };
   }
