@@ -36,6 +36,18 @@ export default defineConfig({
           environment: "happy-dom",
         },
       },
+      {
+        extends: true,
+        test: {
+          name: "demo",
+          root: "apps/demo",
+          include: ["test/**/*.test.ts"],
+          environment: "node",
+          // Real Chromium against a real Vite and dev server: starting them takes a while.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,39 @@
+import type { Format } from "@dispatch/client";
+import { DispatchProvider } from "@dispatch/react";
+import { QueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { Dashboard } from "./components/dashboard";
+import { demoConfig, initialFormat } from "./config";
+import { knownRpcFetch } from "./lib/rpc-fetch";
+
+/**
+ * The provider owns one client per format: switching format starts a new
+ * client on the same query cache, so the dashboard keeps what it has seen.
+ */
+export function App() {
+  const config = useMemo(() => demoConfig(import.meta.env, window.location), []);
+  const [format, setFormat] = useState<Format>(() => initialFormat(window.location.search));
+  const [queryClient] = useState(() => new QueryClient());
+  const options = useMemo(
+    () => ({
+      // Same origin: the token takes the same route as the page itself did.
+      allowInsecure: config.sameOrigin,
+      // Same origin: RPC is there (the proxy), so skip the probe that logs a console error.
+      ...(config.sameOrigin && { fetch: knownRpcFetch }),
+      // A local dashboard should notice a restarted server quickly.
+      maxReconnectDelay: 3_000,
+    }),
+    [config],
+  );
+  return (
+    <DispatchProvider
+      url={config.url}
+      token={config.token}
+      format={format}
+      queryClient={queryClient}
+      options={options}
+    >
+      <Dashboard format={format} onFormatChange={setFormat} serverUrl={config.url} />
+    </DispatchProvider>
+  );
+}

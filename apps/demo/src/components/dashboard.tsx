@@ -1,0 +1,53 @@
+import type { Format, JobEvent } from "@dispatch/client";
+import { useChannel } from "@dispatch/react";
+import { useState } from "react";
+import { useIdList } from "../lib/use-id-list";
+import { ConnectionBadge } from "./connection-badge";
+import { EnqueueForm } from "./enqueue-form";
+import { EventStream } from "./event-stream";
+import { JobDetail } from "./job-detail";
+import { JobsTable } from "./jobs-table";
+import { StatsPanel } from "./stats-panel";
+import { WorkflowsPanel } from "./workflows-panel";
+
+interface Props {
+  format: Format;
+  onFormatChange: (format: Format) => void;
+  serverUrl: string;
+}
+
+/** The page: header, then panels on a grid that folds to one column on narrow screens. */
+export function Dashboard({ format, onFormatChange, serverUrl }: Props) {
+  const jobs = useIdList(100);
+  useChannel<JobEvent>("jobs", { limit: 1, onEvent: (event) => jobs.add(event.data.job_id) });
+  const [selected, setSelected] = useState<string>();
+  return (
+    <div className="app">
+      <header className="topbar">
+        <h1>
+          Dispatch <span className="muted">live dashboard</span>
+        </h1>
+        <ConnectionBadge format={format} onFormatChange={onFormatChange} serverUrl={serverUrl} />
+      </header>
+      <main className="grid">
+        <div className="col col-left">
+          <section className="panel" aria-labelledby="enqueue-title">
+            <header className="panel-head">
+              <h2 id="enqueue-title">Enqueue</h2>
+            </header>
+            <EnqueueForm onEnqueued={jobs.add} />
+          </section>
+          <WorkflowsPanel />
+        </div>
+        <div className="col col-main">
+          <JobsTable jobIds={jobs.ids} selected={selected} onSelect={setSelected} />
+          {selected !== undefined && <JobDetail jobId={selected} onClose={() => setSelected(undefined)} />}
+        </div>
+        <div className="col col-right">
+          <StatsPanel />
+          <EventStream />
+        </div>
+      </main>
+    </div>
+  );
+}

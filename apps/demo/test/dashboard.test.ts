@@ -1,0 +1,137 @@
+/**
+ * End to end, in real Chromium: the dashboard against the dev server, through
+ * the same startDemo() that `npm start` uses. The scenarios share one page and
+ * run in order; console errors are collected throughout and checked last.
+ */
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { JobContext } from "@dispatch/dev-server";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Demo, startDemo } from "../scripts/serve.js";
+import { collectConsole, launchChromium, unexpected } from "./browser.js";
+import { DashboardPage, WAIT } from "./dashboard-page.js";
+
+const RESULTS = fileURLToPath(new URL("../test-results/", import.meta.url));
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}
+
+/** Deterministic flaky-job: the first attempt fails, the retry succeeds. */
+async function flakyOnce(ctx: JobContext): Promise<void> {
+  await delay(400, ctx.signal);
+  if (ctx.attempt === 1) throw new Error("flaky-job: transient failure on attempt 1");
+}
+
+describe("dashboard in Chromium", () => {
+  let demo: Demo;
+  let browser: Browser;
+  let page: Page;
+  let ui: DashboardPage;
+  let consoleLog: ReturnType<typeof collectConsole>;
+
+  beforeAll(async () => {
+    demo = await startDemo({
+      port: 0,
+      devServerPort: 0,
+      jobs: { "flaky-job": flakyOnce },
+      // Long enough that `retrying` is on screen for a while, short enough to finish fast.
+      backoff: () => 1_500,
+      logLevel: "silent",
+      cacheDir: "node_modules/.vite-e2e",
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    consoleLog = collectConsole(page);
+    ui = new DashboardPage(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  it("loads and shows the connection as connected", async () => {
+    await page.goto(demo.url);
+    await ui.waitConnected("json", 30_000);
+    expect(await ui.connection("connected").textContent()).toContain("connected");
+  });
+
+  it("enqueues send-email and shows it reach completed", async () => {
+    const id = await ui.enqueue("send-email");
+    expect(id).toMatch(/^job_/);
+    expect(await ui.jobState(id, "completed")).toBe("completed");
+  });
+
+  it("shows flaky-job retrying, then its final state", async () => {
+    const id = await ui.enqueue("flaky-job");
+    expect(await ui.jobState(id, "retrying")).toBe("retrying");
+    expect(await ui.jobState(id, "completed")).toBe("completed");
+    await page.locator(`tr[data-job-id="${id}"]`).click();
+    const detail = page.locator(`[data-detail-job="${id}"]`);
+    await detail.getByText("flaky-job: transient failure on attempt 1").first().waitFor(WAIT);
+  });
+
+  it("runs order-pipeline to the end once payment-received is sent", async () => {
+    const runId = await ui.startRun();
+    expect(runId).toMatch(/^wfrun_/);
+    await ui.step(runId, "charge", "completed").waitFor(WAIT);
+    await ui.step(runId, "wait:payment-received", "active").waitFor(WAIT);
+    await page.getByRole("button", { name: "Send payment-received" }).click();
+    await ui.runCompleted(runId);
+    for (const step of ["validate", "charge", "wait:payment-received", "ship"]) {
+      expect(await ui.step(runId, step, "completed").count()).toBe(1);
+    }
+  });
+
+  it("reconnects after a server restart and shows the job that finished meanwhile as completed", async () => {
+    const id = await ui.enqueue("slow-job", '{ "ms": 1200 }');
+    await ui.jobState(id, "running");
+    consoleLog.fault = true;
+    const restarted = demo.devServer.restart({ downMs: 3_000 });
+    await ui.connection("reconnecting").waitFor(WAIT);
+    await restarted;
+    // The job finished on the server while the page could not hear about it.
+    expect(demo.devServer.engine.getJob(id)?.state).toBe("completed");
+    await ui.waitConnected("json", 30_000);
+    consoleLog.fault = false;
+    // Stale `running` here would mean the reconnect gap was not refetched.
+    expect(await ui.jobState(id, "completed")).toBe("completed");
+  });
+
+  it("switches to msgpack and runs send-email there too", async () => {
+    await page.getByRole("radio", { name: "msgpack" }).check();
+    await ui.waitConnected("msgpack", 30_000);
+    const id = await ui.enqueue("send-email");
+    expect(await ui.jobState(id, "completed")).toBe("completed");
+  });
+
+  it("saves a screenshot of the busy dashboard", async () => {
+    const ids = [
+      await ui.enqueue("resize-image"),
+      await ui.enqueue("slow-job", '{ "ms": 20000 }'),
+      await ui.enqueue("always-fails"),
+      await ui.enqueue("flaky-job"),
+    ];
+    await ui.startRun();
+    await ui.jobState(ids[0]!, "running");
+    await page.locator(`tr[data-job-id="${ids[0]}"]`).click();
+    await page.locator(`[data-detail-job="${ids[0]}"]`).waitFor(WAIT);
+    await mkdir(RESULTS, { recursive: true });
+    await page.screenshot({ path: `${RESULTS}dashboard.png`, fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${RESULTS}dashboard-narrow.png`, fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it("logged no console errors, warnings or page errors", () => {
+    expect(unexpected(consoleLog.entries)).toEqual([]);
+  });
+});
