@@ -1,0 +1,149 @@
+import { Dispatch, type WebSocketConstructor } from "@dispatch/client";
+import { createDevServer } from "@dispatch/dev-server";
+import WS from "ws";
+import { startFloodServer } from "./flood-server.js";
+
+const WebSocket = WS as unknown as WebSocketConstructor;
+const TOKEN = "dk_test_bench";
+
+function client(url: string, format: "json" | "msgpack" = "json"): Dispatch {
+  return new Dispatch({ url, token: TOKEN, WebSocket, format, heartbeatInterval: 0 });
+}
+
+/** Resolves with the elapsed ms once `count` events reached `onEvent`. */
+function counter(count: number): { hit(): void; done: Promise<number>; start(): void } {
+  let n = 0;
+  let t0 = 0;
+  let resolve!: (ms: number) => void;
+  const done = new Promise<number>((r) => {
+    resolve = r;
+  });
+  return {
+    start: () => {
+      t0 = performance.now();
+    },
+    hit: () => {
+      if (++n === count) resolve(performance.now() - t0);
+    },
+    done,
+  };
+}
+
+/** Events per second through bare `ws` + `JSON.parse`: the physical limit. */
+export async function bareIngest(events: number): Promise<number> {
+  const server = await startFloodServer();
+  const ws = new WS(server.url);
+  const count = counter(events);
+  let authed!: () => void;
+  const ready = new Promise<void>((r) => {
+    authed = r;
+  });
+  ws.on("message", (data) => {
+    const frame = JSON.parse(String(data));
+    if (frame.type === "event") count.hit();
+    else authed();
+  });
+  await new Promise((r) => ws.once("open", r));
+  ws.send(
+    JSON.stringify({ id: "a", type: "request", method: "auth", data: { token: TOKEN, format: "json" } }),
+  );
+  await ready;
+  count.start();
+  server.flood(events);
+  const ms = await count.done;
+  ws.terminate();
+  await server.close();
+  return (events / ms) * 1000;
+}
+
+/** Events per second through `for await (const e of client.subscribe(...))`. */
+export async function sdkIngest(events: number, format: "json" | "msgpack"): Promise<number> {
+  const server = await startFloodServer();
+  const c = client(server.url, format);
+  const sub = c.subscribe("firehose");
+  await sub.ready;
+  const count = counter(events);
+  count.start();
+  server.flood(events);
+  let n = 0;
+  for await (const _ of sub) {
+    count.hit();
+    if (++n === events) break;
+  }
+  const ms = await count.done;
+  c.close();
+  await server.close();
+  return (events / ms) * 1000;
+}
+
+/** Drain time of a backlog buffered while nobody read, and heap per buffered event. */
+export async function backlog(events: number): Promise<{ drainMs: number; bytesPerEvent: number }> {
+  const server = await startFloodServer();
+  const c = client(server.url);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const sub = c.subscribe("firehose", { maxBuffered: events });
+  const arrived = counter(events);
+  // A second, listener-only subscription on the same channel tells when all arrived.
+  c.subscribe("firehose", () => arrived.hit());
+  await sub.ready;
+  server.flood(events);
+  await arrived.done;
+  gc?.();
+  const bytesPerEvent = (process.memoryUsage().heapUsed - heapBefore) / events;
+  const t0 = performance.now();
+  let n = 0;
+  for await (const _ of sub) if (++n === events) break;
+  const drainMs = performance.now() - t0;
+  c.close();
+  await server.close();
+  return { drainMs, bytesPerEvent };
+}
+
+/** Events lost when the flood starts in the same tick as the subscribe acknowledgement. */
+export async function subscribeRace(events: number): Promise<number> {
+  const server = await startFloodServer();
+  server.floodOnSubscribe = events;
+  const c = client(server.url);
+  let received = 0;
+  const all = counter(events);
+  const sub = c.subscribe("firehose", () => {
+    received++;
+    all.hit();
+  });
+  await sub.ready;
+  await Promise.race([all.done, new Promise((r) => setTimeout(r, 5000))]);
+  c.close();
+  await server.close();
+  return events - received;
+}
+
+/** `concurrency` simultaneous `job.get` against the dev server: SDK and bare `ws`, requests per second. */
+export async function concurrentRequests(concurrency: number): Promise<{ sdk: number; bare: number }> {
+  const server = await createDevServer({ jobs: {} });
+  const c = client(server.url);
+  const { job_id } = await c.enqueue("noop", {});
+  await c.getJob(job_id);
+  let t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, () => c.getJob(job_id)));
+  const sdk = (concurrency / (performance.now() - t0)) * 1000;
+  c.close();
+  const ws = new WS(server.url);
+  await new Promise((r) => ws.once("open", r));
+  const answers = counter(concurrency + 1);
+  ws.on("message", () => answers.hit());
+  ws.send(JSON.stringify({ id: "a", type: "request", method: "auth", data: { token: TOKEN } }));
+  const first = new Promise((r) => ws.once("message", r));
+  await first;
+  t0 = performance.now();
+  answers.start();
+  const ts = new Date().toISOString();
+  for (let i = 0; i < concurrency; i++) {
+    ws.send(`{"id":"r${i}","type":"request","method":"job.get","data":{"job_id":"${job_id}"},"ts":"${ts}"}`);
+  }
+  const ms = await answers.done;
+  ws.terminate();
+  await server.close();
+  return { sdk, bare: (concurrency / ms) * 1000 };
+}

@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: every figure is a ratio against a baseline measured in the
+ * same run, the median of at least five runs, with min–max beside it.
+ * BENCH_RUNS and BENCH_SCALE shrink it for the smoke test.
+ */
+import { writeFileSync } from "node:fs";
+import { availableParallelism, cpus } from "node:os";
+import { pathToFileURL } from "node:url";
+import { backlog, bareIngest, concurrentRequests, sdkIngest, subscribeRace } from "./measures.js";
+import { type Figure, summarise } from "./stats.js";
+
+export interface BenchOptions {
+  runs: number;
+  scale: number;
+  out?: string;
+}
+
+async function repeat(runs: number, measure: () => Promise<number>): Promise<Figure> {
+  const values: number[] = [];
+  for (let i = 0; i < runs; i++) values.push(await measure());
+  return summarise(values);
+}
+
+export async function runBench({ runs, scale, out }: BenchOptions): Promise<Record<string, number>> {
+  const flood = Math.round(200_000 * scale);
+  const figures: Record<string, Figure> = {};
+  const bare: number[] = [];
+  const json: number[] = [];
+  const msgpack: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Interleaved, so drift in machine load touches both sides of each ratio.
+    bare.push(await bareIngest(flood));
+    json.push(await sdkIngest(flood, "json"));
+    msgpack.push(await sdkIngest(flood, "msgpack"));
+  }
+  figures.ingest_ratio_json = summarise(json.map((v, i) => v / (bare[i] ?? v)));
+  figures.ingest_ratio_msgpack = summarise(msgpack.map((v, i) => v / (json[i] ?? v)));
+  figures.bare_ws_events_per_s = summarise(bare);
+  const backlogs = [];
+  for (let i = 0; i < runs; i++) backlogs.push(await backlog(flood));
+  figures.backlog_drain_ms = summarise(backlogs.map((b) => b.drainMs));
+  figures.heap_bytes_per_buffered_event = summarise(backlogs.map((b) => b.bytesPerEvent));
+  const requests = [];
+  for (let i = 0; i < runs; i++)
+    requests.push(await concurrentRequests(Math.max(10, Math.round(1000 * scale))));
+  figures.concurrent_requests_per_s = summarise(requests.map((r) => r.sdk));
+  figures.concurrent_requests_ratio = summarise(requests.map((r) => r.sdk / r.bare));
+  figures.subscribe_race_lost_events = await repeat(runs, () => subscribeRace(Math.round(5000 * scale)));
+
+  const machine = {
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? "unknown",
+    node: process.version,
+  };
+  const results = Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, round(f.median)]));
+  printTable(figures, machine, flood, runs);
+  if (out)
+    writeFileSync(out, `${JSON.stringify({ ...results, machine, runs, flood_events: flood }, null, 2)}\n`);
+  return results;
+}
+
+function round(n: number): number {
+  return n >= 100 ? Math.round(n) : Math.round(n * 1000) / 1000;
+}
+
+function printTable(figures: Record<string, Figure>, machine: object, flood: number, runs: number): void {
+  const rows = Object.entries(figures).map(([name, f]) => ({
+    figure: name,
+    median: round(f.median),
+    "min–max": `${round(f.min)} – ${round(f.max)}`,
+  }));
+  console.log(`machine: ${JSON.stringify(machine)}; flood of ${flood} events; median of ${runs} runs`);
+  console.table(rows);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const runs = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
+  const scale = Number(process.env.BENCH_SCALE ?? 1);
+  await runBench({ runs, scale, out: new URL("./results.json", import.meta.url).pathname });
+}
