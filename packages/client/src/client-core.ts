@@ -30,6 +30,8 @@ export class DispatchCore {
   readonly #gaps = new Emitter<GapEvent>();
   readonly #slowLaneOptions: SlowLaneOptions;
   #slowLane: Promise<SlowLane> | undefined;
+  /** Set on the second socket itself: it sends slow requests on its own socket, not through another lane. */
+  #direct = false;
   #creditCounter = 0;
   #userClosed = false;
 
@@ -68,6 +70,7 @@ export class DispatchCore {
     });
     this.#slowLaneOptions = {
       url: this.options.url,
+      route: this.options.slowRequests,
       fetch: this.options.fetch,
       timeout: this.options.timeout,
       logger,
@@ -80,6 +83,7 @@ export class DispatchCore {
           heartbeatInterval: 0,
           allowInsecure: true,
         });
+        side.#direct = true;
         return {
           request: (method, dataJson, opts) => side.send(method, dataJson, opts),
           close: () => side.close(),
@@ -225,7 +229,8 @@ export class DispatchCore {
         ),
       );
     }
-    if (SLOW_METHODS.has(method)) return this.#slow().then((lane) => lane.request(method, dataJson, options));
+    if (SLOW_METHODS.has(method) && !this.#direct)
+      return this.#slow().then((lane) => lane.request(method, dataJson, options));
     this.#connection.start();
     return this.#requests.start(method, dataJson, options, this.state === "open" ? this.#sender : undefined);
   }

@@ -33,6 +33,13 @@ export interface DispatchOptions {
   allowInsecure?: boolean;
   /** Reports ignored frames and fallbacks. `DISPATCH_DEBUG=1` also logs every frame. */
   logger?: Logger;
+  /**
+   * How `workflow.start` (which the server answers only after the whole run)
+   * travels: `"rpc"` (HTTP POST /dwp/rpc), `"socket"` (a second WebSocket) or
+   * `"auto"`: RPC outside browsers and on the page's own origin, else a socket.
+   * Default `"auto"`.
+   */
+  slowRequests?: "auto" | "rpc" | "socket";
   /** Reconnection delay bounds in ms (jittered). Default 500 and 10 000. */
   minReconnectDelay?: number;
   maxReconnectDelay?: number;
@@ -51,6 +58,7 @@ export interface ResolvedOptions {
   fetch: typeof fetch | undefined;
   logger: Logger | undefined;
   traceFrames: boolean;
+  slowRequests: "auto" | "rpc" | "socket";
   minReconnectDelay: number;
   maxReconnectDelay: number;
 }
@@ -102,6 +110,12 @@ export function resolveOptions(options: DispatchOptions = {}): ResolvedOptions {
   if (format !== "json" && format !== "msgpack") {
     throw new ValidationError(`format must be "json" or "msgpack", got "${String(format)}"`);
   }
+  const slowRequests = options.slowRequests ?? "auto";
+  if (!["auto", "rpc", "socket"].includes(slowRequests)) {
+    throw new ValidationError(
+      `slowRequests must be "auto", "rpc" or "socket", got "${String(slowRequests)}"`,
+    );
+  }
   const WebSocketCtor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (!WebSocketCtor) {
     throw new ValidationError(
@@ -121,6 +135,7 @@ export function resolveOptions(options: DispatchOptions = {}): ResolvedOptions {
     fetch: options.fetch ?? (globalThis.fetch ? globalThis.fetch.bind(globalThis) : undefined),
     logger: options.logger ?? (trace ? consoleLogger : undefined),
     traceFrames: trace,
+    slowRequests,
     minReconnectDelay: positive("minReconnectDelay", options.minReconnectDelay ?? 500),
     maxReconnectDelay: positive("maxReconnectDelay", options.maxReconnectDelay ?? 10_000),
   };

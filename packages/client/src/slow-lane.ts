@@ -1,8 +1,12 @@
+import { DispatchError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { RequestOptions } from "./requests.js";
 import { rpcCall, rpcUrlOf } from "./transports/rpc.js";
 
-/** A second session, made on demand, for when HTTP RPC cannot be reached. */
+/** How requests that the server runs to completion before answering travel. */
+export type SlowRoute = "auto" | "rpc" | "socket";
+
+/** A second session, made on demand, for when HTTP RPC cannot be used. */
 export interface SideChannel {
   request(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown>;
   close(): void;
@@ -11,6 +15,7 @@ export interface SideChannel {
 /** What the slow lane needs from its client. */
 export interface SlowLaneOptions {
   url: string;
+  route: SlowRoute;
   fetch: typeof fetch | undefined;
   token(): Promise<string>;
   timeout: number;
@@ -19,69 +24,71 @@ export interface SlowLaneOptions {
 }
 
 /**
+ * Picks HTTP RPC where nothing can stand in its way: outside browsers (no
+ * CORS) or on the page's own origin. A browser talking to another origin
+ * would need the server to answer CORS preflights, which DWP does not
+ * define, so it uses a second socket. Decided without probing: a probe's
+ * error answer would show up in every browser console.
+ */
+function autoRoute(rpcUrl: string, fetchFn: typeof fetch | undefined): "rpc" | "socket" {
+  if (!fetchFn) return "socket";
+  const page = (globalThis as { document?: unknown; location?: { origin?: string } }).location;
+  if (!(globalThis as { document?: unknown }).document) return "rpc";
+  return page?.origin === new URL(rpcUrl).origin ? "rpc" : "socket";
+}
+
+/**
  * Carries requests that the server runs to completion before answering
  * (`workflow.start`), so they never block the main socket: over HTTP RPC,
- * where each request is handled on its own, or else over a second socket.
+ * where each request is handled on its own, or over a second socket.
  *
- * Which route is decided once, by an RPC probe that has no side effects (a
- * ping frame, which the server answers 403 or 405). Deciding per call would
- * be unsafe: a request that failed at the network level may still have run,
- * and must not be re-sent another way.
+ * The route only changes when the RPC endpoint answers 404 without a DWP
+ * frame, which proves the request was not handled; a request that failed at
+ * the network level may still have run, and is never re-sent another way.
  */
 export class SlowLane {
-  #route: Promise<"rpc" | "socket"> | undefined;
+  #route: "rpc" | "socket";
   #side: SideChannel | undefined;
+  #closed = false;
   readonly #rpcUrl: string;
-
   readonly #options: SlowLaneOptions;
 
   constructor(options: SlowLaneOptions) {
     this.#options = options;
     this.#rpcUrl = rpcUrlOf(options.url);
+    this.#route = options.route === "auto" ? autoRoute(this.#rpcUrl, options.fetch) : options.route;
   }
 
   async request(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown> {
-    this.#route ??= this.#probe();
-    if ((await this.#route) === "socket") {
-      this.#side ??= this.#options.openSideChannel();
-      return this.#side.request(method, dataJson, options);
+    if (this.#route === "rpc") {
+      const token = await this.#options.token();
+      try {
+        return await rpcCall({
+          fetch: this.#options.fetch ?? fetch,
+          url: this.#rpcUrl,
+          token,
+          method,
+          dataJson,
+          signal: options.signal,
+          timeout: options.timeout ?? this.#options.timeout,
+        });
+      } catch (err) {
+        if (!(err instanceof DispatchError && err.code === 404 && err.message.startsWith("HTTP RPC")))
+          throw err;
+        this.#options.logger?.warn(
+          `no DWP endpoint at ${this.#rpcUrl} (404); slow requests use a second socket`,
+        );
+        this.#route = "socket";
+      }
     }
-    const fetchFn = this.#options.fetch as typeof fetch;
-    return rpcCall({
-      fetch: fetchFn,
-      url: this.#rpcUrl,
-      token: await this.#options.token(),
-      method,
-      dataJson,
-      signal: options.signal,
-      timeout: options.timeout ?? this.#options.timeout,
-    });
+    if (this.#closed) throw new DispatchError("closed", "client closed", { retryable: false });
+    this.#side ??= this.#options.openSideChannel();
+    return this.#side.request(method, dataJson, options);
   }
 
   close(): void {
+    this.#closed = true;
     this.#side?.close();
     this.#side = undefined;
-  }
-
-  async #probe(): Promise<"rpc" | "socket"> {
-    const fetchFn = this.#options.fetch;
-    if (!fetchFn) return "socket";
-    try {
-      const response = await fetchFn(this.#rpcUrl, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: `{"id":"probe","type":"ping","ts":"${new Date().toISOString()}"}`,
-        signal: AbortSignal.timeout(Math.min(this.#options.timeout, 5_000)),
-      });
-      await response.text();
-      // Any answer from a DWP endpoint is JSON; an HTML 404 means no RPC here.
-      if (response.status === 404) throw new Error("no RPC endpoint (404)");
-      return "rpc";
-    } catch (err) {
-      this.#options.logger?.warn(
-        `HTTP RPC at ${this.#rpcUrl} is unreachable (${(err as Error).message}); slow requests use a second socket`,
-      );
-      return "socket";
-    }
   }
 }

@@ -60,26 +60,31 @@ describe.each(formats)("requests over %s", (format) => {
     expect(timeline[0]?.data).toBeUndefined();
   });
 
-  it("a slow workflow.start does not delay other calls, and publishEvent releases it", async () => {
-    const server = await startServer({
-      workflows: {
-        pay: async (wf) => {
-          const event = await wf.waitForEvent("payment-received", 60_000);
-          if (!event) throw new Error("no payment");
+  it.each(["rpc", "socket"] as const)(
+    "a slow workflow.start over %s does not delay other calls, and publishEvent releases it",
+    async (route) => {
+      const server = await startServer({
+        workflows: {
+          pay: async (wf) => {
+            const event = await wf.waitForEvent("payment-received", 60_000);
+            if (!event) throw new Error("no payment");
+          },
         },
-      },
-    });
-    const { client } = clientFor(server, { format });
-    await client.connect();
-    const started = client.startWorkflow("pay", {});
-    // Other calls keep flowing on the main socket while the run waits.
-    const stats = await client.stats();
-    expect(stats.broker.subscriber_count).toBeGreaterThanOrEqual(1);
-    await expect(client.publishEvent("payment-received", { amount: 5 })).resolves.toMatchObject({
-      name: "payment-received",
-    });
-    await expect(started).resolves.toMatchObject({ state: "completed" });
-  });
+      });
+      const { client, recorder } = clientFor(server, { format, slowRequests: route });
+      await client.connect();
+      const started = client.startWorkflow("pay", {});
+      // Other calls keep flowing on the main socket while the run waits.
+      const stats = await client.stats();
+      expect(stats.broker.subscriber_count).toBeGreaterThanOrEqual(1);
+      await expect(client.publishEvent("payment-received", { amount: 5 })).resolves.toMatchObject({
+        name: "payment-received",
+      });
+      await expect(started).resolves.toMatchObject({ state: "completed" });
+      // Over a socket it left on a second connection, never the main one.
+      expect(recorder.urls).toHaveLength(route === "socket" ? 2 : 1);
+    },
+  );
 
   it("a request in flight when the socket drops rejects with ConnectionError and is not re-sent", async () => {
     const server = await startServer();

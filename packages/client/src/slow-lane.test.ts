@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { SlowLane, type SlowLaneOptions } from "./slow-lane.js";
+
+function lane(overrides: Partial<SlowLaneOptions> = {}) {
+  const side = { request: vi.fn(async () => "via socket"), close: vi.fn() };
+  const options: SlowLaneOptions = {
+    url: "ws://127.0.0.1:9/dwp",
+    route: "auto",
+    fetch: vi.fn(async () => new Response('{"id":"s","type":"response","data":"via rpc","ts":""}')),
+    token: async () => "dk_test_a",
+    timeout: 1000,
+    logger: { warn: vi.fn() },
+    openSideChannel: () => side,
+    ...overrides,
+  };
+  return { lane: new SlowLane(options), side, options };
+}
+
+describe("SlowLane", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("uses HTTP RPC outside browsers, with the raw token and exact content type", async () => {
+    const { lane: l, options } = lane();
+    await expect(l.request("workflow.start", '{"name":"w","input":{}}', {})).resolves.toBe("via rpc");
+    const [url, init] = (options.fetch as ReturnType<typeof vi.fn>).mock.calls[0] as [string, RequestInit];
+    expect(url).toBe("http://127.0.0.1:9/dwp/rpc");
+    expect(init.headers).toEqual({ "Content-Type": "application/json", Authorization: "dk_test_a" });
+    expect(JSON.parse(init.body as string)).toMatchObject({
+      type: "request",
+      method: "workflow.start",
+      data: { name: "w" },
+    });
+  });
+
+  it("uses RPC in a browser on the same origin, a second socket across origins, without any probe", async () => {
+    vi.stubGlobal("document", {});
+    vi.stubGlobal("location", { origin: "http://127.0.0.1:9" });
+    const same = lane();
+    await expect(same.lane.request("workflow.start", "{}", {})).resolves.toBe("via rpc");
+    vi.stubGlobal("location", { origin: "http://localhost:5173" });
+    const cross = lane();
+    await expect(cross.lane.request("workflow.start", "{}", {})).resolves.toBe("via socket");
+    expect(cross.options.fetch).not.toHaveBeenCalled();
+  });
+
+  it("switches to a socket when the RPC endpoint answers 404 without a DWP frame", async () => {
+    const { lane: l, side } = lane({ fetch: vi.fn(async () => new Response("not found", { status: 404 })) });
+    await expect(l.request("workflow.start", "{}", {})).resolves.toBe("via socket");
+    await expect(l.request("workflow.start", "{}", {})).resolves.toBe("via socket");
+    expect(side.request).toHaveBeenCalledTimes(2);
+  });
+
+  it("does not re-send another way when RPC failed at the network level", async () => {
+    const { lane: l, side } = lane({
+      fetch: vi.fn(async () => Promise.reject(new TypeError("socket hang up"))),
+    });
+    await expect(l.request("workflow.start", "{}", {})).rejects.toMatchObject({ code: "connection_lost" });
+    expect(side.request).not.toHaveBeenCalled();
+  });
+
+  it("maps a DWP error answer to its code", async () => {
+    const body = '{"id":"s","type":"error","error":{"code":403,"message":"forbidden"},"ts":""}';
+    const { lane: l } = lane({ fetch: vi.fn(async () => new Response(body, { status: 403 })) });
+    await expect(l.request("workflow.start", "{}", {})).rejects.toMatchObject({
+      code: 403,
+      message: "forbidden",
+    });
+  });
+
+  it("opens no second socket after close", async () => {
+    const { lane: l, side } = lane({ route: "socket" });
+    l.close();
+    await expect(l.request("workflow.start", "{}", {})).rejects.toMatchObject({ code: "closed" });
+    expect(side.request).not.toHaveBeenCalled();
+  });
+});
