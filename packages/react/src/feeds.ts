@@ -91,7 +91,8 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
 }
 
 /**
- * The feed of `job:<id>`.
+ * The feed of `job:<id>`. A job that retries or settles is read again for
+ * the fields its events do not carry.
  *
  * @example
  * ```ts
@@ -99,12 +100,20 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
  * ```
  */
 export function createJobFeed(queryClient: QueryClient, jobId: string): EntityFeed<JobEvent, Job> {
+  const dataKey = dispatchKeys.job(jobId);
   return new EntityFeed<JobEvent, Job>(
     queryClient,
     `job:${jobId}`,
-    dispatchKeys.job(jobId),
+    dataKey,
     dispatchKeys.jobEvents(jobId),
     applyJobEvent,
+    (batch) => {
+      // Events carry no last_error on retries (the Go broker leaves it out) and
+      // no completed_at or final counts: re-read once the job settles or retries.
+      if (batch.some((e) => e.type !== "job.enqueued" && e.type !== "job.started")) {
+        void queryClient.invalidateQueries({ queryKey: dataKey, exact: true });
+      }
+    },
   );
 }
 

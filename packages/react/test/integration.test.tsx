@@ -21,7 +21,6 @@ import {
   useStartWorkflow,
   useWorkflowRun,
 } from "../src/index.js";
-import { nodeFetch } from "./node-fetch.js";
 
 const TOKEN = "dk_test_integration";
 
@@ -84,7 +83,6 @@ function Providers({ children }: { children: ReactNode }) {
       queryClient={queryClient}
       options={{
         WebSocket: WebSocket as unknown as WebSocketConstructor,
-        fetch: nodeFetch,
         heartbeatInterval: 0,
         minReconnectDelay: 20,
         maxReconnectDelay: 100,

@@ -73,6 +73,31 @@ describe("useJob against scripted frames", () => {
     expect(result.current.isLive).toBe(false);
   });
 
+  it("re-reads a job that retries, for the last_error its events do not carry", async () => {
+    env = setup();
+    let reads = 0;
+    mock.answer("job.get", () => {
+      reads++;
+      return reads === 1
+        ? wireJob(ID, {
+            state: "running",
+            started_at: at(10).toISOString(),
+            updated_at: at(10).toISOString(),
+          })
+        : wireJob(ID, {
+            state: "retrying",
+            retry_count: 1,
+            last_error: "smtp down",
+            updated_at: at(20).toISOString(),
+          });
+    });
+    const { result } = renderHook(() => useJob(ID), { wrapper: env.wrapper });
+    await waitFor(() => expect(result.current.isLive).toBe(true));
+    mock.emit(jobEvent("job.retrying", ID, at(20), { attempt: 1, next_run_at: at(500).toISOString() }));
+    await waitFor(() => expect(result.current.data?.last_error).toBe("smtp down"));
+    expect(reads).toBe(2);
+  });
+
   it("refetches after a reconnect and converges on the server's state", async () => {
     env = setup();
     let state = "running";
