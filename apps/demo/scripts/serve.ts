@@ -6,9 +6,9 @@
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createDevServer, type DevServer, type JobHandler } from "@dispatch/dev-server";
-import { createServer, type LogLevel, type ViteDevServer } from "vite";
 // The demo handlers are not a public export of @dispatch/dev-server (yet).
-import { demoBackoff, demoJobs, demoWorkflows } from "../../../packages/dev-server/src/demo/handlers.js";
+import { demoBackoff, demoJobs, demoWorkflows } from "@dispatch/dev-server/demo";
+import { createServer, type LogLevel, type ViteDevServer } from "vite";
 import { DEV_TOKEN } from "../src/config.js";
 
 /** The token the dashboard uses by default (`VITE_DISPATCH_TOKEN` overrides it). */

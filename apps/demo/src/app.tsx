@@ -4,7 +4,6 @@ import { QueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Dashboard } from "./components/dashboard";
 import { demoConfig, initialFormat } from "./config";
-import { knownRpcFetch } from "./lib/rpc-fetch";
 
 /**
  * The provider owns one client per format: switching format starts a new
@@ -18,8 +17,6 @@ export function App() {
     () => ({
       // Same origin: the token takes the same route as the page itself did.
       allowInsecure: config.sameOrigin,
-      // Same origin: RPC is there (the proxy), so skip the probe that logs a console error.
-      ...(config.sameOrigin && { fetch: knownRpcFetch }),
       // A local dashboard should notice a restarted server quickly.
       maxReconnectDelay: 3_000,
     }),
