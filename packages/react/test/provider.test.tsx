@@ -1,21 +1,21 @@
 import type { Dispatch } from "@dispatch/client";
+import { createMockDispatch, wireJob } from "@dispatch/client/testing";
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { StrictMode } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DispatchProvider, useDispatch, useJob } from "../src/index.js";
-import { createDwpMock, wireJob } from "./dwp-mock.js";
 
 const URL = "ws://127.0.0.1:7779/dwp";
-const mock = createDwpMock(URL);
+const mock = createMockDispatch({ url: URL });
 const ID = "job_01h455vb4pex5vsknk084sn02q";
 
-beforeAll(() => mock.server.listen({ onUnhandledRequest: "error" }));
+beforeAll(() => mock.listen());
 afterEach(() => {
   cleanup();
-  mock.frames.length = 0;
+  mock.reset();
 });
-afterAll(() => mock.server.close());
+afterAll(() => mock.close());
 
 let seen: { client?: Dispatch; queryClient?: QueryClient } = {};
 function Probe() {
@@ -31,7 +31,7 @@ function Lonely() {
 
 describe("DispatchProvider", () => {
   it("creates one client lazily, survives StrictMode with one socket, and closes it on unmount", async () => {
-    mock.answer("job.get", () => wireJob(ID, { state: "running" }));
+    mock.handle("job.get", () => wireJob({ id: ID, state: "running" }));
     const queryClient = new QueryClient();
     const { unmount } = render(
       <StrictMode>
@@ -74,7 +74,7 @@ describe("DispatchProvider", () => {
   });
 
   it("never closes a client it was given", async () => {
-    mock.answer("job.get", () => wireJob(ID));
+    mock.handle("job.get", () => wireJob({ id: ID }));
     const { Dispatch } = await import("@dispatch/client");
     const client = new Dispatch({ url: URL, token: "dk_test_given", heartbeatInterval: 0 });
     const { unmount } = render(

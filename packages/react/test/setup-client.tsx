@@ -2,7 +2,18 @@ import { Dispatch, type DispatchOptions } from "@dispatch/client";
 import { QueryClient } from "@tanstack/react-query";
 import { type ReactNode, StrictMode } from "react";
 import { DispatchProvider } from "../src/index.js";
-import { MOCK_URL, TOKEN } from "./dwp-mock.js";
+
+export const MOCK_URL = "ws://127.0.0.1:7777/dwp";
+export const TOKEN = "dk_test_mock";
+
+/** A deferred answer for a mock handler, released by the test. */
+export function held<T>(): { promise: Promise<T>; release(value: T): void } {
+  let release!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => {
+    release = resolve;
+  });
+  return { promise, release };
+}
 
 /** A client, a query cache and a wrapper that provides both. */
 export function setup(options: { strict?: boolean; url?: string; client?: Partial<DispatchOptions> } = {}) {

@@ -1,21 +1,21 @@
 import type { StreamEvent } from "@dispatch/client";
+import { createMockDispatch, jobEvent } from "@dispatch/client/testing";
 import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useChannel, useConnectionState } from "../src/index.js";
-import { createDwpMock, jobEvent } from "./dwp-mock.js";
 import { setup } from "./setup-client.js";
 
-const mock = createDwpMock("ws://127.0.0.1:7778/dwp");
+const mock = createMockDispatch({ url: "ws://127.0.0.1:7778/dwp" });
 let env: ReturnType<typeof setup>;
 
-beforeAll(() => mock.server.listen({ onUnhandledRequest: "error" }));
+beforeAll(() => mock.listen());
 afterEach(() => {
   cleanup();
   env?.dispose();
-  mock.frames.length = 0;
+  mock.reset();
   vi.unstubAllGlobals();
 });
-afterAll(() => mock.server.close());
+afterAll(() => mock.close());
 
 const queued = (i: number, queue: string): StreamEvent =>
   jobEvent("job.enqueued", `job_${String(i).padStart(26, "0")}`, new Date(1_700_000_000_000 + i), { queue });
@@ -35,6 +35,19 @@ function manualFrames() {
       return queue.length;
     },
   };
+}
+
+/**
+ * Emits events `from`…`to` as fast as the server may: like the Go server, the
+ * mock drops events beyond the connection's 1,000 credits, so each batch of
+ * 250 waits for the client's grant (it grants every 250 events).
+ */
+async function flood(from: number, to: number): Promise<void> {
+  for (let i = from; i < to; i += 250) {
+    const grant = mock.nextFrame((frame) => frame.credits !== undefined);
+    for (let j = i; j < Math.min(i + 250, to); j++) mock.emit(queued(j, "default"));
+    await grant;
+  }
 }
 
 const counts = { renders: 0, heard: 0 };
@@ -74,7 +87,7 @@ describe("useChannel", () => {
     await screen.findByText("live 0/0");
     const before = counts.renders;
 
-    for (let i = 0; i < 2000; i++) mock.emit(queued(i, "default"));
+    await flood(0, 2000);
     await waitFor(() => expect(counts.heard).toBe(2000));
     // Every event arrived, and none caused a render yet: they wait for the frame.
     expect(counts.renders).toBe(before);
@@ -84,7 +97,7 @@ describe("useChannel", () => {
     expect(counts.renders - before).toBe(1);
 
     // Another burst, another single render.
-    for (let i = 2000; i < 2500; i++) mock.emit(queued(i, "default"));
+    await flood(2000, 2500);
     await waitFor(() => expect(counts.heard).toBe(2500));
     act(() => frames.tick());
     await screen.findByText("live 100/2500");

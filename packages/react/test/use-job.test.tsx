@@ -1,22 +1,35 @@
+import { createMockDispatch, type JobInput, jobEvent, MockError, wireJob } from "@dispatch/client/testing";
 import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
 import { useState } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { dispatchKeys, useCancelJob, useEnqueue, useJob } from "../src/index.js";
-import { createDwpMock, held, jobEvent, ServerError, wireJob } from "./dwp-mock.js";
-import { setup } from "./setup-client.js";
+import { held, MOCK_URL, setup } from "./setup-client.js";
 
-const mock = createDwpMock();
+const mock = createMockDispatch({ url: MOCK_URL });
+/** The job these tests read: an email, created a minute ago. */
+const emailJob = (id: string, overrides: Partial<JobInput> = {}) => {
+  const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+  return wireJob({
+    id,
+    name: "send-email",
+    payload: { to: "ada@example.com" },
+    created_at: minuteAgo,
+    updated_at: minuteAgo,
+    run_at: minuteAgo,
+    ...overrides,
+  });
+};
 const ID = "job_01h455vb4pex5vsknk084sn02q";
 const ID2 = "job_01h455vb4pex5vsknk084sn02r";
 let env: ReturnType<typeof setup>;
 
-beforeAll(() => mock.server.listen({ onUnhandledRequest: "error" }));
+beforeAll(() => mock.listen());
 afterEach(() => {
   cleanup();
   env?.dispose();
-  mock.frames.length = 0;
+  mock.reset();
 });
-afterAll(() => mock.server.close());
+afterAll(() => mock.close());
 
 const at = (ms: number): Date => new Date(Date.UTC(2026, 0, 2, 3, 4, 5) + ms);
 
@@ -24,7 +37,7 @@ describe("useJob against scripted frames", () => {
   it("subscribes before it reads, and applies events that beat the read", async () => {
     env = setup();
     const gate = held<unknown>();
-    mock.answer("job.get", () => gate.promise);
+    mock.handle("job.get", () => gate.promise);
     const onEvent = vi.fn();
     const { result } = renderHook(() => useJob(ID, { onEvent }), { wrapper: env.wrapper });
     await waitFor(() => expect(mock.sent("job.get")).toHaveLength(1));
@@ -35,7 +48,7 @@ describe("useJob against scripted frames", () => {
     await waitFor(() => expect(onEvent).toHaveBeenCalledOnce());
     expect(result.current.data).toBeUndefined();
     // The read was answered before the job started: it is behind the event.
-    gate.release(wireJob(ID, { state: "pending", updated_at: at(0).toISOString() }));
+    gate.release(emailJob(ID, { state: "pending", updated_at: at(0).toISOString() }));
     await waitFor(() => expect(result.current.data?.state).toBe("running"));
     expect(result.current.data?.payload).toEqual({ to: "ada@example.com" });
     expect(result.current.events.map((e) => e.type)).toEqual(["job.started"]);
@@ -43,7 +56,7 @@ describe("useJob against scripted frames", () => {
 
   it("drops duplicates, survives reordering and late events, and releases the finished job", async () => {
     env = setup();
-    mock.answer("job.get", () => wireJob(ID, { state: "pending", updated_at: at(0).toISOString() }));
+    mock.handle("job.get", () => emailJob(ID, { state: "pending", updated_at: at(0).toISOString() }));
     const { result } = renderHook(() => useJob(ID), { wrapper: env.wrapper });
     await waitFor(() => expect(result.current.isLive).toBe(true));
     expect(result.current.data?.state).toBe("pending");
@@ -76,15 +89,15 @@ describe("useJob against scripted frames", () => {
   it("re-reads a job that retries, for the last_error its events do not carry", async () => {
     env = setup();
     let reads = 0;
-    mock.answer("job.get", () => {
+    mock.handle("job.get", () => {
       reads++;
       return reads === 1
-        ? wireJob(ID, {
+        ? emailJob(ID, {
             state: "running",
             started_at: at(10).toISOString(),
             updated_at: at(10).toISOString(),
           })
-        : wireJob(ID, {
+        : emailJob(ID, {
             state: "retrying",
             retry_count: 1,
             last_error: "smtp down",
@@ -101,8 +114,8 @@ describe("useJob against scripted frames", () => {
   it("refetches after a reconnect and converges on the server's state", async () => {
     env = setup();
     let state = "running";
-    mock.answer("job.get", () =>
-      wireJob(ID, { state: state as "running", started_at: at(10).toISOString() }),
+    mock.handle("job.get", () =>
+      emailJob(ID, { state: state as "running", started_at: at(10).toISOString() }),
     );
     const { result } = renderHook(() => useJob(ID), { wrapper: env.wrapper });
     await waitFor(() => expect(result.current.data?.state).toBe("running"));
@@ -120,7 +133,7 @@ describe("useJob against scripted frames", () => {
 
   it("turns a 404 into a query error, with no retries and no lingering subscription", async () => {
     env = setup();
-    mock.answer("job.get", () => new ServerError(404, "job not found"));
+    mock.handle("job.get", () => new MockError(404, "job not found"));
     const { result } = renderHook(() => useJob(ID), { wrapper: env.wrapper });
     await waitFor(() => expect(result.current.isError).toBe(true));
     expect(result.current.error).toMatchObject({ code: 404 });
@@ -130,7 +143,7 @@ describe("useJob against scripted frames", () => {
 
   it("sends one subscribe under StrictMode's double mount", async () => {
     env = setup({ strict: true });
-    mock.answer("job.get", () => wireJob(ID));
+    mock.handle("job.get", () => emailJob(ID));
     const { result } = renderHook(() => useJob(ID), { wrapper: env.wrapper });
     await waitFor(() => expect(result.current.isLive).toBe(true));
     expect(mock.sent("subscribe", `job:${ID}`)).toHaveLength(1);
@@ -139,7 +152,7 @@ describe("useJob against scripted frames", () => {
 
   it("subscribes to nothing when disabled, and leaves the old id when the id changes", async () => {
     env = setup();
-    mock.answer("job.get", (frame) => wireJob(String(frame.data?.job_id)));
+    mock.handle("job.get", ({ job_id }) => emailJob(job_id));
     const { result, rerender } = renderHook(
       ({ id, enabled }: { id: string; enabled: boolean }) => useJob(id, { enabled }),
       { wrapper: env.wrapper, initialProps: { id: ID, enabled: false } },
@@ -156,9 +169,9 @@ describe("useJob against scripted frames", () => {
 
   it("renders a freshly enqueued job as pending from the seed", async () => {
     env = setup();
-    mock.answer("job.enqueue", () => ({ job_id: ID, queue: "default", state: "pending" }));
+    mock.handle("job.enqueue", () => ({ job_id: ID, queue: "default", state: "pending" }));
     const never = held<unknown>();
-    mock.answer("job.get", () => never.promise);
+    mock.handle("job.get", () => never.promise);
     const { result } = renderHook(
       () => {
         const enqueue = useEnqueue();
@@ -183,8 +196,8 @@ describe("useJob against scripted frames", () => {
   it("shows a cancel at once (the server publishes no event for it) and reads the job again", async () => {
     env = setup();
     let state: "running" | "cancelled" = "running";
-    mock.answer("job.get", () => wireJob(ID, { state, started_at: at(10).toISOString() }));
-    mock.answer("job.cancel", () => {
+    mock.handle("job.get", () => emailJob(ID, { state, started_at: at(10).toISOString() }));
+    mock.handle("job.cancel", () => {
       state = "cancelled";
       return { status: "cancelled" };
     });

@@ -1,0 +1,31 @@
+/**
+ * `@dispatch/client/testing`: a scripted Dispatch server for unit tests
+ * (Vitest, Jest), built on msw. Requires `msw` 2 as a dev dependency.
+ *
+ * @example
+ * ```ts
+ * import { createMockDispatch, jobEvent, wireJob } from "@dispatch/client/testing";
+ * const mock = createMockDispatch({ url: "ws://localhost:7777/dwp" });
+ * ```
+ */
+export {
+  createMockDispatch,
+  type MockDispatch,
+  type MockDispatchOptions,
+  type MockHandler,
+  type MockRequestData,
+} from "./mock-dispatch.js";
+export { MockError } from "./mock-error.js";
+export { INITIAL_CREDITS } from "./mock-session.js";
+export type { ClientFrame } from "./server-codec.js";
+export {
+  base64Json,
+  type JobInput,
+  jobEvent,
+  type RunInput,
+  type WireJob,
+  type WireRun,
+  wireJob,
+  wireRun,
+  workflowEvent,
+} from "./wire.js";

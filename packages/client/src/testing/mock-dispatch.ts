@@ -1,0 +1,201 @@
+import { type RequestHandler, type WebSocketHandler, ws } from "msw";
+import { setupServer } from "msw/node";
+import type { WebSocketConstructor } from "../options.js";
+import type { Methods } from "../protocol/methods.js";
+import type { StreamEvent } from "../protocol/types.js";
+import { rpcHandler } from "./mock-rpc.js";
+import { type MockSession, MockSession as Session } from "./mock-session.js";
+import { ensureGlobalWebSocket, forwardingWebSocket } from "./mock-websocket.js";
+import type { ClientFrame } from "./server-codec.js";
+
+/** Options of `createMockDispatch`. */
+export interface MockDispatchOptions {
+  /** The DWP URL the client connects to, e.g. `ws://localhost:7777/dwp`. Its HTTP RPC endpoint is mocked too. */
+  url: string;
+  /** Accepted tokens. Default: any token. Others are refused with 401, as the server does. */
+  tokens?: readonly string[];
+  /**
+   * Answer one request at a time per connection, as the Go server does (a
+   * held answer delays the connection's later requests, pings and credit
+   * grants; events still flow). Default `true`; `false` answers each at once.
+   */
+  sequential?: boolean;
+}
+
+/** The request data of `method`: typed for DWP methods, `unknown` for others. */
+export type MockRequestData<M extends string> = M extends keyof Methods ? Methods[M][0] : unknown;
+
+/**
+ * Answers one method. Return the response `data` (or a promise of it, to
+ * hold the answer back); throw or return a `MockError` for an error frame.
+ */
+export type MockHandler<M extends string = string> = (
+  data: MockRequestData<M>,
+  frame: ClientFrame,
+) => unknown;
+
+/** A scripted DWP server; see `createMockDispatch`. */
+export interface MockDispatch {
+  readonly url: string;
+  /** A WebSocket constructor for `new Dispatch({ WebSocket })` that the mock intercepts in every runtime. */
+  readonly WebSocket: WebSocketConstructor;
+  /** The msw handlers, to add to a `setupServer` of your own instead of calling `listen()`. */
+  readonly handlers: readonly [WebSocketHandler, RequestHandler];
+  /** Every frame clients sent (auth, requests, pings, credit grants), decoded, in arrival order. */
+  readonly frames: ClientFrame[];
+  /** Open, authenticated connections. */
+  readonly connections: number;
+  /** The credit balance of the newest connection (the server starts each at 1,000), or `undefined`. */
+  readonly credits: number | undefined;
+  /** Events `emit` dropped for lack of credits, since the last `reset()`. */
+  readonly dropped: number;
+  /** Starts intercepting (msw `setupServer`). Call in `beforeAll`. */
+  listen(): void;
+  /** Stops intercepting. Call in `afterAll`. */
+  close(): void;
+  /** Forgets frames and handlers and drops every connection. Call in `afterEach`. */
+  reset(): void;
+  /** Answers `method` with `handler` from now on (replacing any earlier one). */
+  handle<M extends string>(method: M, handler: MockHandler<M>): void;
+  /**
+   * Publishes an event as the server does: one frame per connection
+   * subscribed to `firehose`, `jobs`/`workflows` or the event's topic, with
+   * `channel` = the event's topic; each costs one credit.
+   * @returns how many connections it was sent to.
+   */
+  emit(event: StreamEvent): number;
+  /** Ends every connection abruptly (code 1006), so clients reconnect and report a gap. */
+  drop(): void;
+  /** Sets every connection's credits to zero: events are dropped until the client grants more. */
+  exhaustCredits(): void;
+  /** Request frames with this method (and, for subscribe/unsubscribe, this channel). */
+  sent(method: string, channel?: string): ClientFrame[];
+  /** Resolves with the next frame that matches, once the mock has processed it. */
+  nextFrame(match: string | ((frame: ClientFrame) => boolean)): Promise<ClientFrame>;
+}
+
+/**
+ * A scripted Dispatch server for unit tests, on msw's `ws.link`. It does the
+ * auth handshake, subscriptions, pings and credit counting like the Go
+ * server; you answer methods, push events, drop the connection and inspect
+ * what the client sent. JSON and msgpack (binary) are both spoken.
+ *
+ * On Node 20, which has no global WebSocket, pass `mock.WebSocket` to the
+ * client (`ws` from npm is not intercepted by msw).
+ *
+ * @example
+ * ```ts
+ * const mock = createMockDispatch({ url: "ws://localhost:7777/dwp" });
+ * beforeAll(() => mock.listen());
+ * afterEach(() => mock.reset());
+ * afterAll(() => mock.close());
+ *
+ * it("reads a job", async () => {
+ *   mock.handle("job.get", ({ job_id }) => wireJob({ id: job_id, state: "running" }));
+ *   const client = new Dispatch({ url: mock.url, token: "dk_test_1", WebSocket: mock.WebSocket });
+ *   expect((await client.getJob("job_01h455vb4pex5vsknk084sn02q")).state).toBe("running");
+ *   client.close();
+ * });
+ * ```
+ */
+export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
+  const tokens = options.tokens ? new Set(options.tokens) : undefined;
+  const handlerMap = new Map<string, (data: unknown, frame: ClientFrame) => unknown>();
+  const frames: ClientFrame[] = [];
+  const sessions = new Set<MockSession>();
+  const waiters = new Set<(frame: ClientFrame) => boolean>();
+  let sessionCount = 0;
+  let dropped = 0;
+  let server: ReturnType<typeof setupServer> | undefined;
+  let uninstall: (() => void) | undefined;
+
+  const host = {
+    tokens,
+    sequential: options.sequential ?? true,
+    received: (frame: ClientFrame) => void frames.push(frame),
+    processed: (frame: ClientFrame) => {
+      for (const waiter of [...waiters]) if (waiter(frame)) waiters.delete(waiter);
+    },
+    handler: (method: string) => handlerMap.get(method),
+    nextSessionId: () => `mock-session-${++sessionCount}`,
+  };
+
+  const wsHandler = ws.link(options.url).addEventListener("connection", ({ client }) => {
+    const session = new Session(client, host);
+    sessions.add(session);
+    client.addEventListener("message", (event) => session.receive(event.data));
+    client.addEventListener("close", () => sessions.delete(session));
+  });
+  const handlers = [wsHandler, rpcHandler(options.url, host, frames)] as const;
+  const open = () => [...sessions].filter((s) => s.authenticated);
+
+  return {
+    url: options.url,
+    WebSocket: forwardingWebSocket,
+    handlers,
+    frames,
+    get connections() {
+      return open().length;
+    },
+    get credits() {
+      return open().at(-1)?.credits;
+    },
+    get dropped() {
+      return dropped;
+    },
+    listen() {
+      if (server) return;
+      uninstall = ensureGlobalWebSocket();
+      server = setupServer(...handlers);
+      server.listen({ onUnhandledRequest: "bypass" });
+    },
+    close() {
+      for (const session of sessions) session.drop();
+      server?.close();
+      server = undefined;
+      uninstall?.();
+      uninstall = undefined;
+    },
+    reset() {
+      for (const session of sessions) session.drop();
+      sessions.clear();
+      handlerMap.clear();
+      waiters.clear();
+      frames.length = 0;
+      dropped = 0;
+    },
+    handle(method, handler) {
+      handlerMap.set(method, handler as (data: unknown, frame: ClientFrame) => unknown);
+    },
+    emit(event) {
+      let sent = 0;
+      for (const session of sessions) {
+        const outcome = session.deliver(event);
+        if (outcome === "sent") sent++;
+        else if (outcome === "no-credits") dropped++;
+      }
+      return sent;
+    },
+    drop() {
+      for (const session of sessions) session.drop();
+    },
+    exhaustCredits() {
+      for (const session of sessions) session.credits = 0;
+    },
+    sent(method, channel) {
+      return frames.filter(
+        (f) => f.method === method && (channel === undefined || f.data?.channel === channel),
+      );
+    },
+    nextFrame(match) {
+      const test = typeof match === "string" ? (f: ClientFrame) => f.method === match : match;
+      return new Promise((resolve) => {
+        waiters.add((frame) => {
+          if (!test(frame)) return false;
+          resolve(frame);
+          return true;
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,181 @@
+import type { Format } from "../codecs/codec.js";
+import type { StreamEvent } from "../protocol/types.js";
+import { MockError, toErrorDetail } from "./mock-error.js";
+import { type ClientFrame, decodeClientFrame, encodeServerFrame, type ServerFrame } from "./server-codec.js";
+
+/** The server's starting credit balance for every connection. */
+export const INITIAL_CREDITS = 1000;
+
+/** The side of msw's connection the mock talks to. */
+export interface MockSocket {
+  send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** What a session needs from the mock that owns it. */
+export interface SessionHost {
+  /** Accepted tokens; `undefined` accepts any. */
+  readonly tokens: ReadonlySet<string> | undefined;
+  readonly sequential: boolean;
+  /** Records a frame on arrival. */
+  received(frame: ClientFrame): void;
+  /** Called once a frame has taken effect (answered, credits added). */
+  processed(frame: ClientFrame): void;
+  /** Runs the user's handler; `undefined` handler means none is registered. */
+  handler(method: string): ((data: unknown, frame: ClientFrame) => unknown) | undefined;
+  nextSessionId(): string;
+}
+
+const FIXED_TOPICS = new Set(["jobs", "workflows", "firehose"]);
+
+/** `stream.ValidateTopic` of the Go server, with its messages. */
+function topicError(channel: unknown): string | undefined {
+  if (typeof channel !== "string") return "invalid request: channel must be a string";
+  if (FIXED_TOPICS.has(channel)) return undefined;
+  const colon = channel.indexOf(":");
+  const kind = colon > 0 ? channel.slice(0, colon) : "";
+  if (kind === "" || colon === channel.length - 1) return `stream: invalid topic "${channel}"`;
+  if (kind !== "job" && kind !== "workflow" && kind !== "queue")
+    return `stream: unknown topic entity type "${kind}"`;
+  return undefined;
+}
+
+/** The topics an event is published to, as the Go engine does. */
+function topicsOf(event: StreamEvent): string[] {
+  const topics = ["firehose", event.topic];
+  if (event.type.startsWith("job.")) topics.push("jobs");
+  else if (event.type.startsWith("workflow.")) topics.push("workflows");
+  return topics;
+}
+
+/**
+ * One client connection, played the way the Go server plays it: auth first,
+ * then a read loop that answers one request at a time, one subscriber with a
+ * credit balance, and at most one copy of each event.
+ */
+export class MockSession {
+  format: Format = "json";
+  sessionId: string | undefined;
+  credits = INITIAL_CREDITS;
+  readonly topics = new Set<string>();
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly socket: MockSocket,
+    private readonly host: SessionHost,
+  ) {}
+
+  get authenticated(): boolean {
+    return this.sessionId !== undefined;
+  }
+
+  /** A message from the client. */
+  receive(message: unknown): void {
+    let frame: ClientFrame;
+    try {
+      frame = decodeClientFrame(message, this.format);
+    } catch (err) {
+      if (!this.authenticated) return this.refuse(400, "invalid auth frame");
+      return this.send({ type: "error", error: { code: 400, message: `invalid frame: ${String(err)}` } });
+    }
+    this.host.received(frame);
+    if (!this.authenticated) {
+      this.authenticate(frame);
+      return this.host.processed(frame);
+    }
+    // The server reads one frame at a time: a slow answer holds back every
+    // later frame of this connection (pings and credit grants too).
+    const run = () => this.process(frame).then(() => this.host.processed(frame));
+    if (this.host.sequential) this.#queue = this.#queue.then(run);
+    else void run();
+  }
+
+  /** Sends an event if this connection is subscribed to one of its topics and has credits. */
+  deliver(event: StreamEvent): "sent" | "unsubscribed" | "no-credits" {
+    if (!this.authenticated || !topicsOf(event).some((t) => this.topics.has(t))) return "unsubscribed";
+    if (this.credits <= 0) return "no-credits";
+    this.credits--;
+    this.send({ type: "event", ...(event.topic ? { channel: event.topic } : {}), data: event });
+    return "sent";
+  }
+
+  /** Ends the connection without a closing handshake, as a crashed server or network would. */
+  drop(): void {
+    this.socket.close(1006, "");
+  }
+
+  private authenticate(frame: ClientFrame): void {
+    if (frame.type !== "request" || frame.method !== "auth") {
+      return this.refuse(400, "first frame must be auth", frame.id);
+    }
+    const data = frame.data;
+    if (data !== undefined && (typeof data !== "object" || data === null)) {
+      return this.refuse(400, "invalid auth data", frame.id);
+    }
+    const token = typeof data?.token === "string" && data.token !== "" ? data.token : frame.token;
+    if (token === undefined || (this.host.tokens !== undefined && !this.host.tokens.has(token))) {
+      return this.refuse(401, "authentication failed", frame.id);
+    }
+    // Only the exact string "msgpack" selects msgpack; the answer is already in that format.
+    this.format = data?.format === "msgpack" ? "msgpack" : "json";
+    this.sessionId = this.host.nextSessionId();
+    this.send({
+      type: "response",
+      correl_id: frame.id,
+      data: { format: this.format, session_id: this.sessionId },
+    });
+  }
+
+  /** An auth failure: a JSON error frame, then the connection ends abruptly. */
+  private refuse(code: number, message: string, correlId?: string): void {
+    this.socket.send(
+      encodeServerFrame(
+        { type: "error", ...(correlId ? { correl_id: correlId } : {}), error: { code, message } },
+        "json",
+      ),
+    );
+    // msw delivers a send in a microtask and a close marks the socket closing
+    // at once: close after the error frame is out, or the client never reads it.
+    queueMicrotask(() => this.drop());
+  }
+
+  private async process(frame: ClientFrame): Promise<void> {
+    if (frame.type === "ping")
+      return this.send({ type: "pong", correl_id: frame.id, ...(frame.ts ? { ts: frame.ts } : {}) });
+    if (typeof frame.credits === "number" && frame.credits > 0) {
+      // A grant is consumed whole and never answered, even on a request frame.
+      this.credits += frame.credits;
+      return;
+    }
+    if (frame.type !== "request" || !frame.method) return;
+    try {
+      const data = await this.answer(frame.method, frame);
+      this.send({ type: "response", correl_id: frame.id, ...(data === undefined ? {} : { data }) });
+    } catch (err) {
+      this.send({ type: "error", correl_id: frame.id, error: toErrorDetail(err) });
+    }
+  }
+
+  private async answer(method: string, frame: ClientFrame): Promise<unknown> {
+    const isSub = method === "subscribe" || method === "unsubscribe";
+    const handler = this.host.handler(method);
+    if (method === "auth" || (!handler && !isSub)) throw new MockError(405, `unknown method: ${method}`);
+    const channel = frame.data?.channel;
+    // The server validates subscribe only; unsubscribe takes any channel.
+    if (method === "subscribe") {
+      const invalid = topicError(channel);
+      if (invalid) throw new MockError(400, invalid);
+    }
+    const result = handler ? await handler(frame.data, frame) : undefined;
+    if (result instanceof MockError) throw result;
+    if (!isSub) return result;
+    // Like the server: the subscription changes before the answer goes out.
+    if (method === "subscribe") this.topics.add(channel as string);
+    else this.topics.delete(channel as string);
+    return result ?? { channel, status: method === "subscribe" ? "subscribed" : "unsubscribed" };
+  }
+
+  private send(frame: ServerFrame): void {
+    this.socket.send(encodeServerFrame(frame, this.format));
+  }
+}
