@@ -163,6 +163,20 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
     expect(client.state).toBe("closed");
   });
 
+  it("takes an error without correl_id as the refusal, and ignores errors answering something else", async () => {
+    const client = new Dispatch({ url, token: "dk_test_a", WebSocket });
+    const connected = client.connect();
+    await settle();
+    const socket = FakeSocket.latest();
+    socket.accept();
+    await settle();
+    const stray = { id: "s", type: "error", correl_id: "other", error: { code: 401, message: "x" }, ts: "" };
+    socket.receive(JSON.stringify(stray));
+    expect(client.state).toBe("connecting");
+    socket.receive(JSON.stringify({ id: "s", type: "error", error: { code: 400, message: "invalid auth frame" }, ts: "" }));
+    await expect(connected).rejects.toMatchObject({ code: 400, message: "invalid auth frame" });
+  });
+
   it("falls back to JSON once when msgpack comes back as text (the connection fails at the auth answer)", async () => {
     const warn = vi.fn();
     const client = new Dispatch({ url, token: "dk_test_a", WebSocket, format: "msgpack", logger: { warn } });

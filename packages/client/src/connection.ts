@@ -166,7 +166,11 @@ export class Connection {
     if (this.#options.traceFrames) traceFrame(this.#options.logger, "←", frame);
     if (!handshake) return this.#hooks.frame(frame);
     handshake.heardAnything = true;
-    if (frame.correl_id !== handshake.authId && frame.type !== "error") return;
+    // Only the answer to this auth frame ends the handshake. The server's refusal
+    // carries the auth id, or no correl_id when it could not read the frame at
+    // all; any other error frame is stray and must not close the client for good.
+    const refusal = frame.type === "error" && (frame.correl_id === undefined || frame.correl_id === "");
+    if (frame.correl_id !== handshake.authId && !refusal) return;
     this.#endHandshake();
     if (frame.type === "error") return void this.#refused(frame, handshake.token);
     const answer = (frame.data ?? {}) as { format?: string; session_id?: string };

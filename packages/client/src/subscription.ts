@@ -128,7 +128,8 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
       return;
     }
     if (this.#items.length - this.#head >= this.#maxBuffered) {
-      this.#head++;
+      // Release the dropped event: the slot would otherwise keep it alive.
+      this.#items[this.#head++] = undefined as unknown as E;
       this.#droppedCount++;
       if (!this.#overflowing) {
         this.#overflowing = true;
@@ -136,6 +137,15 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
       }
     }
     this.#items.push(event);
+    this.#compact();
+  }
+
+  /** Drops consumed slots once they are at least half the array: amortised O(1) per event. */
+  #compact(): void {
+    if (this.#head >= COMPACT_AT && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
   }
 
   /** @internal The server confirmed (or refused) the wire subscription. */
@@ -167,10 +177,7 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
     if (this.#head < this.#items.length) {
       const value = this.#items[this.#head] as E;
       this.#items[this.#head++] = undefined as unknown as E;
-      if (this.#head >= COMPACT_AT && this.#head * 2 >= this.#items.length) {
-        this.#items = this.#items.slice(this.#head);
-        this.#head = 0;
-      }
+      this.#compact();
       if (this.#overflowing && this.#items.length - this.#head < this.#maxBuffered) this.#overflowing = false;
       return Promise.resolve({ done: false, value });
     }
