@@ -4,16 +4,18 @@ import { Connection } from "./connection.js";
 import type { ConnectionState, ConnectionStatus, GapEvent } from "./connection-state.js";
 import { Emitter } from "./connection-state.js";
 import { CreditGranter } from "./credits.js";
-import { ConnectionError, type DispatchError, TimeoutError, ValidationError } from "./errors.js";
+import { ConnectionError, type DispatchError, ValidationError } from "./errors.js";
 import { type DispatchOptions, type ResolvedOptions, resolveOptions } from "./options.js";
-import { toJson } from "./payload.js";
 import { type Frame, MAX_FRAME_BYTES } from "./protocol/frame.js";
 import { SLOW_METHODS } from "./protocol/methods.js";
 import type { StreamEvent } from "./protocol/types.js";
+import { anyData } from "./request-data.js";
 import { type RequestOptions, RequestTable, type SendRequest } from "./requests.js";
 import { Router } from "./router.js";
 import type { SlowLane, SlowLaneOptions } from "./slow-lane.js";
+import { LazySseLink } from "./sse-lazy.js";
 import { type EventListener, type SubscribeOptions, Subscription } from "./subscription.js";
+import { waitUntilOpen } from "./wait-open.js";
 import { WireSubscriptions } from "./wire-subscriptions.js";
 
 /**
@@ -22,7 +24,12 @@ import { WireSubscriptions } from "./wire-subscriptions.js";
  */
 export class DispatchCore {
   protected readonly options: ResolvedOptions;
-  readonly #connection: Connection;
+  /** What `state` reflects: the WebSocket connection, or the SSE link. */
+  readonly #link: Pick<Connection, "status" | "state" | "start">;
+  /** `undefined` with `transport: "sse"`. */
+  readonly #connection: Connection | undefined;
+  /** Set with `transport: "sse"`: requests over HTTP RPC, subscriptions over SSE. */
+  readonly #sse: LazySseLink | undefined;
   readonly #requests: RequestTable;
   readonly #router = new Router();
   readonly #wire: WireSubscriptions;
@@ -39,17 +46,26 @@ export class DispatchCore {
     this.options = resolveOptions(options);
     const { logger } = this.options;
     this.#requests = new RequestTable(this.options.timeout);
-    this.#connection = new Connection(this.options, {
-      frame: (frame) => this.#onFrame(frame),
-      opened: (resumed) => this.#onOpened(resumed),
-      dropped: (reason) => {
-        this.#wire.closed();
-        this.#requests.failSent(reason);
-      },
-      closed: (error) => this.#onClosed(error),
-      busy: () => this.#requests.inFlight > 0,
-      loadMsgpack: async (): Promise<Codec> => (await import("./codecs/msgpack.js")).msgpackCodec,
-    });
+    this.#sse =
+      this.options.transport === "sse"
+        ? new LazySseLink(this.options, (channels, reason) =>
+            this.#gaps.emit({ channels, reason: reason ?? "reconnect" }),
+          )
+        : undefined;
+    this.#connection = this.#sse
+      ? undefined
+      : new Connection(this.options, {
+          frame: (frame) => this.#onFrame(frame),
+          opened: (resumed) => this.#onOpened(resumed),
+          dropped: (reason) => {
+            this.#wire.closed();
+            this.#requests.failSent(reason);
+          },
+          closed: (error) => this.#onClosed(error),
+          busy: () => this.#requests.inFlight > 0,
+          loadMsgpack: async (): Promise<Codec> => (await import("./codecs/msgpack.js")).msgpackCodec,
+        });
+    this.#link = (this.#sse ?? this.#connection) as Pick<Connection, "status" | "state" | "start">;
     this.#wire = new WireSubscriptions(
       (method, channel) => this.send(method, JSON.stringify({ channel }), {}),
       (channel, error) => {
@@ -58,7 +74,7 @@ export class DispatchCore {
     );
     this.#credits = new CreditGranter((n) => {
       try {
-        this.#connection.send({
+        this.#connection?.send({
           id: `credits-${++this.#creditCounter}`,
           type: "request",
           credits: n,
@@ -94,12 +110,12 @@ export class DispatchCore {
 
   /** The connection state. */
   get state(): ConnectionState {
-    return this.#connection.state;
+    return this.#link.state;
   }
 
   /** A snapshot of the connection (a new object on every change). */
   get status(): ConnectionStatus {
-    return this.#connection.status.get();
+    return this.#link.status.get();
   }
 
   /**
@@ -107,7 +123,7 @@ export class DispatchCore {
    * @returns a function that removes the listener.
    */
   onStateChange(listener: (state: ConnectionState, status: ConnectionStatus) => void): () => void {
-    return this.#connection.status.subscribe((status) => listener(status.state, status));
+    return this.#link.status.subscribe((status) => listener(status.state, status));
   }
 
   /**
@@ -126,35 +142,8 @@ export class DispatchCore {
    * trying in the background unless closed.
    */
   connect(options: RequestOptions = {}): Promise<string> {
-    this.#connection.start();
-    return new Promise((resolve, reject) => {
-      const timeout = options.timeout ?? this.options.timeout;
-      const check = (status: ConnectionStatus): boolean => {
-        if (status.state === "open") resolve(status.sessionId ?? "");
-        else if (status.state === "closed")
-          reject(status.error ?? new ConnectionError("client closed", { closed: true }));
-        else return false;
-        return true;
-      };
-      if (check(this.status)) return;
-      const stop = this.#connection.status.subscribe((status) => {
-        if (check(status)) done();
-      });
-      const timer = setTimeout(() => {
-        done();
-        reject(new TimeoutError(`no session within ${timeout} ms`, { cause: this.status.error }));
-      }, timeout);
-      const onAbort = () => {
-        done();
-        reject(options.signal?.reason);
-      };
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-      const done = () => {
-        stop();
-        clearTimeout(timer);
-        options.signal?.removeEventListener("abort", onAbort);
-      };
-    });
+    this.#link.start();
+    return waitUntilOpen(this.#link.status, options.timeout ?? this.options.timeout, options.signal);
   }
 
   /**
@@ -162,13 +151,12 @@ export class DispatchCore {
    * known ones; this is the escape hatch.
    */
   request(method: string, data?: unknown, options: RequestOptions = {}): Promise<unknown> {
-    let dataJson: string | undefined;
     try {
-      dataJson = data === undefined ? undefined : toJson(data, `${method} data`);
+      const built = anyData(method, data);
+      return this.send(built.method, built.dataJson, options);
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.send(method, dataJson, options);
   }
 
   /**
@@ -194,20 +182,25 @@ export class DispatchCore {
       options,
     );
     const erased = sub as unknown as Subscription;
+    if (this.#sse) {
+      this.#sse.subscribe(erased);
+      return sub;
+    }
     // Routed from now on, so events that arrive before the confirmation are kept.
     this.#router.add(erased);
     this.#wire.acquire(wireChannelOf(channel)).then(
       () => sub.confirm(),
       (error: unknown) => sub.confirm(error),
     );
-    this.#connection.start();
+    this.#link.start();
     return sub;
   }
 
   /** Closes the connection, rejects everything pending and ends every iterator. */
   close(): void {
     this.#userClosed = true;
-    this.#connection.close();
+    this.#sse?.close();
+    this.#connection?.close();
   }
 
   [Symbol.dispose](): void {
@@ -222,6 +215,8 @@ export class DispatchCore {
   protected send(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown> {
     if (this.state === "closed")
       return Promise.reject(new ConnectionError("client closed", { closed: true }));
+    // Over HTTP RPC every request is handled on its own: no slow lane, no socket frame limit.
+    if (this.#sse) return this.#sse.request(method, dataJson, options);
     if (dataJson !== undefined && dataJson.length > MAX_FRAME_BYTES) {
       return Promise.reject(
         new ValidationError(
@@ -231,7 +226,7 @@ export class DispatchCore {
     }
     if (SLOW_METHODS.has(method) && !this.#direct)
       return this.#slow().then((lane) => lane.request(method, dataJson, options));
-    this.#connection.start();
+    this.#link.start();
     return this.#requests.start(method, dataJson, options, this.state === "open" ? this.#sender : undefined);
   }
 
@@ -243,7 +238,7 @@ export class DispatchCore {
 
   readonly #sender: SendRequest = (id, method, dataJson) => {
     const frame = { id, type: "request" as const, method, ts: new Date() };
-    this.#connection.send(dataJson === undefined ? frame : { ...frame, dataJson });
+    this.#connection?.send(dataJson === undefined ? frame : { ...frame, dataJson });
   };
 
   #onFrame(frame: Frame): void {
@@ -289,6 +284,7 @@ export class DispatchCore {
   }
 
   #release(sub: Subscription): Promise<void> {
+    if (this.#sse) return this.#sse.release(sub);
     this.#router.remove(sub);
     return this.#wire.release(wireChannelOf(sub.channel));
   }

@@ -1,9 +1,8 @@
 import type { Channel } from "./channels.js";
 import { DispatchCore } from "./client-core.js";
 import { decodeJob, decodeRun, decodeTimeline } from "./decode-bytes.js";
-import { type DispatchError, ValidationError } from "./errors.js";
+import type { DispatchError } from "./errors.js";
 import type { BatchJob, GatherResult, WaitOptions } from "./fanout.js";
-import { toJson } from "./payload.js";
 import type {
   CancelResult,
   EnqueueResult,
@@ -15,6 +14,14 @@ import type {
   TimelineEntry,
   WorkflowEvent,
 } from "./protocol/types.js";
+import {
+  assertName,
+  enqueueData,
+  idData,
+  publishEventData,
+  type RequestData,
+  startWorkflowData,
+} from "./request-data.js";
 import type { RequestOptions } from "./requests.js";
 import type { EventListener, SubscribeOptions, Subscription } from "./subscription.js";
 
@@ -24,17 +31,6 @@ export interface EnqueueOptions extends RequestOptions {
   queue?: string;
   /** Higher runs first. Default 0. */
   priority?: number;
-}
-
-function assertName(name: unknown, what: string): asserts name is string {
-  if (typeof name !== "string" || name === "")
-    throw new ValidationError(`${what} must be a non-empty string`);
-}
-
-/** Builds request data JSON from parts that are already JSON text. */
-function object(parts: Record<string, string | undefined>): string {
-  const fields = Object.entries(parts).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  return `{${fields.map(([key, json]) => `"${key}":${json}`).join(",")}}`;
 }
 
 /**
@@ -58,21 +54,10 @@ export class Dispatch extends DispatchCore {
   /** Enqueues a job; `payload` travels as raw JSON. */
   enqueue(name: string, payload?: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const { queue, priority, ...requestOptions } = options;
-    try {
-      assertName(name, "job name");
-      if (queue !== undefined) assertName(queue, "queue");
-      if (priority !== undefined && !Number.isInteger(priority))
-        throw new ValidationError("priority must be an integer");
-      const data = object({
-        name: JSON.stringify(name),
-        payload: toJson(payload ?? null, "payload"),
-        queue: queue === undefined ? undefined : JSON.stringify(queue),
-        priority: priority === undefined ? undefined : String(priority),
-      });
-      return this.send("job.enqueue", data, requestOptions) as Promise<EnqueueResult>;
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return this.sendData(
+      () => enqueueData(name, payload, { queue, priority }),
+      requestOptions,
+    ) as Promise<EnqueueResult>;
   }
 
   /** Reads a job, with `payload` decoded from base64 into its JSON value. */
@@ -91,13 +76,7 @@ export class Dispatch extends DispatchCore {
    * Resolves with the state after the run.
    */
   startWorkflow(name: string, input?: unknown, options: RequestOptions = {}): Promise<StartWorkflowResult> {
-    try {
-      assertName(name, "workflow name");
-      const data = object({ name: JSON.stringify(name), input: toJson(input ?? null, "input") });
-      return this.send("workflow.start", data, options) as Promise<StartWorkflowResult>;
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return this.sendData(() => startWorkflowData(name, input), options) as Promise<StartWorkflowResult>;
   }
 
   /** Reads a run, with `input` and `output` decoded. */
@@ -115,16 +94,7 @@ export class Dispatch extends DispatchCore {
 
   /** Publishes a workflow event, releasing runs waiting for `name`. */
   publishEvent(name: string, payload?: unknown, options: RequestOptions = {}): Promise<PublishEventResult> {
-    try {
-      assertName(name, "event name");
-      const data = object({
-        name: JSON.stringify(name),
-        payload: payload === undefined ? undefined : toJson(payload, "payload"),
-      });
-      return this.send("workflow.event", data, options) as Promise<PublishEventResult>;
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return this.sendData(() => publishEventData(name, payload), options) as Promise<PublishEventResult>;
   }
 
   /** Broker statistics. */
@@ -161,10 +131,20 @@ export class Dispatch extends DispatchCore {
     return (await import("./fanout.js")).batch(this, jobs, options);
   }
 
-  private idRequest(method: string, key: string, id: string, options: RequestOptions): Promise<unknown> {
+  private idRequest(
+    method: string,
+    key: "job_id" | "run_id",
+    id: string,
+    options: RequestOptions,
+  ): Promise<unknown> {
+    return this.sendData(() => idData(method, key, id), options);
+  }
+
+  /** Builds the data (a bad argument rejects, never throws) and sends it. */
+  private sendData(build: () => RequestData, options: RequestOptions): Promise<unknown> {
     try {
-      assertName(id, key);
-      return this.send(method, object({ [key]: JSON.stringify(id) }), options);
+      const { method, dataJson } = build();
+      return this.send(method, dataJson, options);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -21,8 +21,13 @@ export interface ConnectionStatus {
 export interface GapEvent {
   /** Local channels affected. */
   readonly channels: string[];
-  /** `reconnect`: events published while disconnected are lost. `overflow`: a full buffer dropped some. */
-  readonly reason: "reconnect" | "overflow";
+  /**
+   * `reconnect`: events published while disconnected are lost. `overflow`: a
+   * full buffer dropped some. `subscribe` (SSE only): a stream went live after
+   * reads made over RPC, with nothing ordering the two, so events in between
+   * may be missing.
+   */
+  readonly reason: "reconnect" | "overflow" | "subscribe";
 }
 
 /** A throwing listener must not break the connection that notifies it. */

@@ -173,7 +173,9 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
     const stray = { id: "s", type: "error", correl_id: "other", error: { code: 401, message: "x" }, ts: "" };
     socket.receive(JSON.stringify(stray));
     expect(client.state).toBe("connecting");
-    socket.receive(JSON.stringify({ id: "s", type: "error", error: { code: 400, message: "invalid auth frame" }, ts: "" }));
+    socket.receive(
+      JSON.stringify({ id: "s", type: "error", error: { code: 400, message: "invalid auth frame" }, ts: "" }),
+    );
     await expect(connected).rejects.toMatchObject({ code: 400, message: "invalid auth frame" });
   });
 

@@ -25,7 +25,7 @@ export {
   waitForJob,
 } from "./fanout.js";
 export type { Logger } from "./logger.js";
-export type { DispatchOptions, TokenProvider, WebSocketConstructor } from "./options.js";
+export type { DispatchOptions, TokenProvider, Transport, WebSocketConstructor } from "./options.js";
 export type { ErrorDetail, Frame, FrameType } from "./protocol/frame.js";
 export { MAX_FRAME_BYTES } from "./protocol/frame.js";
 export type { EnqueueParams, Method, Methods } from "./protocol/methods.js";
@@ -52,5 +52,7 @@ export type {
   WorkflowEventData,
   WorkflowEventType,
 } from "./protocol/types.js";
+export type { EnqueueFields } from "./request-data.js";
 export type { RequestOptions } from "./requests.js";
+export { createRpcClient, type RpcClient, type RpcClientOptions } from "./rpc-client.js";
 export type { EventListener, SubscribeOptions, Subscription } from "./subscription.js";

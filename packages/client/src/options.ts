@@ -43,7 +43,18 @@ export interface DispatchOptions {
   /** Reconnection delay bounds in ms (jittered). Default 500 and 10 000. */
   minReconnectDelay?: number;
   maxReconnectDelay?: number;
+  /**
+   * `"websocket"` (default): one WebSocket session carries everything.
+   * `"sse"`: for networks that block WebSockets; subscriptions ride
+   * Server-Sent Events (`GET /dwp/sse`, one stream per channel) and requests
+   * HTTP RPC (`POST /dwp/rpc`); no WebSocket is opened, and `url` may also be
+   * the `https://host/dwp` base.
+   */
+  transport?: Transport;
 }
+
+/** How a `Dispatch` client reaches the server. */
+export type Transport = "websocket" | "sse";
 
 /** Options after defaults and validation. */
 export interface ResolvedOptions {
@@ -61,24 +72,40 @@ export interface ResolvedOptions {
   slowRequests: "auto" | "rpc" | "socket";
   minReconnectDelay: number;
   maxReconnectDelay: number;
+  transport: Transport;
 }
+
+/** Stands in for a WebSocket in SSE mode, which never opens one. */
+const noWebSocket = class {
+  constructor() {
+    throw new ValidationError('transport "sse" never opens a WebSocket');
+  }
+} as unknown as WebSocketConstructor;
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|[^.]+\.localhost)$/i;
 
-/** Checks a DWP WebSocket URL; plain `ws:` is only for loopback unless allowed. */
-export function assertUrl(url: string, allowInsecure: boolean): URL {
+/**
+ * Checks a DWP URL: `wss:` (or `https:` where `http` is allowed, for HTTP
+ * transports); the plaintext `ws:`/`http:` only to loopback unless allowed,
+ * because the token would cross the network unencrypted.
+ */
+export function assertUrl(url: string, allowInsecure: boolean, http = false): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new ValidationError(`invalid url "${url}": expected wss://host/dwp`);
   }
-  if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") {
-    throw new ValidationError(`invalid url "${url}": the scheme must be wss: (or ws: on localhost)`);
-  }
-  if (parsed.protocol === "ws:" && !allowInsecure && !LOOPBACK.test(parsed.hostname)) {
+  const schemes = http ? ["ws:", "wss:", "http:", "https:"] : ["ws:", "wss:"];
+  if (!schemes.includes(parsed.protocol)) {
     throw new ValidationError(
-      `refusing plain ws: to ${parsed.hostname}: the token would cross the network unencrypted. Use wss:, or pass allowInsecure: true`,
+      `invalid url "${url}": the scheme must be wss:${http ? " or https:" : ""} (or ws:${http ? "/http:" : ""} on localhost)`,
+    );
+  }
+  const plain = parsed.protocol === "ws:" || parsed.protocol === "http:";
+  if (plain && !allowInsecure && !LOOPBACK.test(parsed.hostname)) {
+    throw new ValidationError(
+      `refusing plain ${parsed.protocol} to ${parsed.hostname}: the token would cross the network unencrypted. Use ${parsed.protocol === "ws:" ? "wss:" : "https:"}, or pass allowInsecure: true`,
     );
   }
   if (parsed.search.includes("token")) {
@@ -98,7 +125,11 @@ function positive(name: string, value: number, allowZero = false): number {
 export function resolveOptions(options: DispatchOptions = {}): ResolvedOptions {
   const url = options.url ?? readEnv("DISPATCH_URL");
   if (!url) throw new ValidationError("missing url: pass { url } or set DISPATCH_URL");
-  assertUrl(url, options.allowInsecure ?? false);
+  const transport = options.transport ?? "websocket";
+  if (transport !== "websocket" && transport !== "sse") {
+    throw new ValidationError(`transport must be "websocket" or "sse", got "${String(transport)}"`);
+  }
+  assertUrl(url, options.allowInsecure ?? false, transport === "sse");
   const token = options.token ?? readEnv("DISPATCH_TOKEN");
   if (token === undefined || token === "") {
     throw new ValidationError("missing token: pass { token } or set DISPATCH_TOKEN");
@@ -116,7 +147,10 @@ export function resolveOptions(options: DispatchOptions = {}): ResolvedOptions {
       `slowRequests must be "auto", "rpc" or "socket", got "${String(slowRequests)}"`,
     );
   }
-  const WebSocketCtor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  const WebSocketCtor =
+    options.WebSocket ??
+    (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket ??
+    (transport === "sse" ? noWebSocket : undefined);
   if (!WebSocketCtor) {
     throw new ValidationError(
       "no WebSocket implementation: on Node 20 pass { WebSocket } from the ws package (Node 22+ has one built in)",
@@ -138,5 +172,6 @@ export function resolveOptions(options: DispatchOptions = {}): ResolvedOptions {
     slowRequests,
     minReconnectDelay: positive("minReconnectDelay", options.minReconnectDelay ?? 500),
     maxReconnectDelay: positive("maxReconnectDelay", options.maxReconnectDelay ?? 10_000),
+    transport,
   };
 }

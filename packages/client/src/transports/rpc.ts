@@ -1,5 +1,12 @@
 import { jsonCodec } from "../codecs/json.js";
-import { AbortError, ConnectionError, DispatchError, errorFromServer, TimeoutError } from "../errors.js";
+import {
+  AbortError,
+  AuthError,
+  ConnectionError,
+  DispatchError,
+  errorFromServer,
+  TimeoutError,
+} from "../errors.js";
 import type { Frame } from "../protocol/frame.js";
 
 /** One HTTP RPC call. */
@@ -16,26 +23,45 @@ export interface RpcCall {
 
 let counter = 0;
 
-/** `ws(s)://host/dwp` → `http(s)://host/dwp/rpc`. */
-export function rpcUrlOf(wsUrl: string): string {
-  const url = new URL(wsUrl);
-  url.protocol = url.protocol === "wss:" ? "https:" : "http:";
-  url.pathname = `${url.pathname.replace(/\/$/, "")}/rpc`;
+/**
+ * The DWP base as an http(s) URL: `ws(s)://host/dwp` maps to
+ * `http(s)://host/dwp`; an http(s) URL is taken as the base itself, and one
+ * with no path at all gets the server's default base path `/dwp`.
+ */
+export function httpBaseOf(dwpUrl: string): URL {
+  const url = new URL(dwpUrl);
+  const secure = url.protocol === "wss:" || url.protocol === "https:";
+  const wasHttp = url.protocol === "http:" || url.protocol === "https:";
+  url.protocol = secure ? "https:" : "http:";
+  url.search = "";
+  url.hash = "";
+  if (wasHttp && (url.pathname === "" || url.pathname === "/")) url.pathname = "/dwp";
+  url.pathname = url.pathname.replace(/\/+$/, "");
+  return url;
+}
+
+/** `ws(s)://host/dwp` or `http(s)://host[/dwp]` → `http(s)://host/dwp/rpc` (a URL already ending in `/rpc` stays). */
+export function rpcUrlOf(dwpUrl: string): string {
+  const url = httpBaseOf(dwpUrl);
+  if (!url.pathname.endsWith("/rpc")) url.pathname = `${url.pathname}/rpc`;
   return url.toString();
 }
 
 /**
  * Sends one request frame to `POST /dwp/rpc`. DWP wants the content type
  * exactly `application/json` (a charset suffix answers 400) and the raw token
- * in `Authorization` (`Bearer …` answers 401).
+ * in `Authorization` (`Bearer …` answers 401). The HTTP status is the error
+ * code of an error frame, so a frame wins over the status when there is one.
  */
 export async function rpcCall(call: RpcCall): Promise<unknown> {
+  if (call.signal?.aborted) throw new AbortError(undefined, { cause: call.signal.reason });
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), call.timeout);
   const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
   const frame = { id: `rpc-${++counter}`, type: "request", method: call.method, ts: new Date() } as const;
   const body = jsonCodec.encode(call.dataJson === undefined ? frame : { ...frame, dataJson: call.dataJson });
   let response: Response;
+  let text: string;
   try {
     response = await call.fetch(call.url, {
       method: "POST",
@@ -43,17 +69,18 @@ export async function rpcCall(call: RpcCall): Promise<unknown> {
       body: body as string,
       signal,
     });
+    // Inside the try: the timeout and the signal cover a body that stalls too.
+    text = response.status === 204 ? "" : await response.text();
   } catch (err) {
-    clearTimeout(timer);
     if (call.signal?.aborted) throw new AbortError(undefined, { cause: call.signal.reason });
     if (timeout.signal.aborted) throw new TimeoutError(`${call.method} timed out after ${call.timeout} ms`);
     throw new ConnectionError(`${call.method} over HTTP RPC failed: ${(err as Error).message}`, {
       cause: err,
     });
+  } finally {
+    clearTimeout(timer);
   }
-  clearTimeout(timer);
   if (response.status === 204) return undefined;
-  const text = await response.text();
   let answer: Frame | undefined;
   try {
     answer = jsonCodec.decode(text);
@@ -64,10 +91,10 @@ export async function rpcCall(call: RpcCall): Promise<unknown> {
     throw errorFromServer(answer.error.code, answer.error.message, answer.error.details);
   }
   if (!response.ok || !answer) {
-    throw new DispatchError(
-      response.status,
-      `HTTP RPC answered ${response.status} ${response.statusText}`.trim(),
-    );
+    const status = `${response.status} ${response.statusText}`.trim();
+    throw response.status === 401
+      ? new AuthError(`HTTP RPC answered ${status}`)
+      : new DispatchError(response.status, `HTTP RPC answered ${status}`);
   }
   return answer.data;
 }

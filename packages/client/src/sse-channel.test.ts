@@ -1,0 +1,173 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AuthError, ConnectionError, DispatchError } from "./errors.js";
+import type { StreamEvent } from "./protocol/types.js";
+import { type DialKind, SSE_CREDITS, SSE_ROLLOVER_AT, SseChannel } from "./sse-channel.js";
+import type { SseStreamHandlers } from "./transports/sse.js";
+
+interface FakeStream {
+  kind: DialKind;
+  handlers: SseStreamHandlers;
+  closed: boolean;
+}
+
+const event = (n: number): StreamEvent =>
+  ({ type: "job.started", ts: `2026-01-02T03:04:05.${n}Z`, topic: `job:job_${n}`, data: {} }) as StreamEvent;
+
+function setup(options: { maxRetries?: number; reconnect?: boolean } = {}) {
+  const streams: FakeStream[] = [];
+  const log = {
+    delivered: [] as number[],
+    gaps: 0,
+    ready: 0,
+    failed: [] as unknown[],
+    reconnecting: [] as boolean[],
+  };
+  let refuse: DispatchError | undefined;
+  const channel = new SseChannel(
+    {
+      dial: async (kind, handlers) => {
+        if (refuse) throw refuse;
+        const stream: FakeStream = { kind, handlers, closed: false };
+        streams.push(stream);
+        return {
+          close: () => {
+            stream.closed = true;
+          },
+        };
+      },
+      opening: () => {},
+      ready: () => log.ready++,
+      event: (e) => log.delivered.push(Number(e.topic?.slice(8))),
+      gap: () => log.gaps++,
+      reconnecting: (value) => log.reconnecting.push(value),
+      failed: (error) => log.failed.push(error),
+    },
+    {
+      reconnect: options.reconnect ?? true,
+      maxRetries: options.maxRetries ?? Number.POSITIVE_INFINITY,
+      minReconnectDelay: 100,
+      maxReconnectDelay: 1000,
+    },
+  );
+  const send = (stream: FakeStream | undefined, from: number, to: number) => {
+    for (let n = from; n < to; n++) stream?.handlers.event(event(n));
+  };
+  return {
+    channel,
+    streams,
+    log,
+    send,
+    refuseWith: (error: DispatchError | undefined) => {
+      refuse = error;
+    },
+  };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.spyOn(Math, "random").mockReturnValue(0.5);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe("SseChannel", () => {
+  it("opens a second stream at 900 events and closes the first once an event came through both", async () => {
+    const t = setup();
+    t.channel.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const [a] = t.streams;
+    a?.handlers.open();
+    expect(t.log.ready).toBe(1);
+    t.send(a, 0, SSE_ROLLOVER_AT);
+    await vi.advanceTimersByTimeAsync(0);
+    const b = t.streams[1];
+    expect(b?.kind).toBe("rollover");
+    b?.handlers.open();
+    t.send(a, 900, 950);
+    t.send(b, 930, 960); // 930..949 overlap
+    expect(a?.closed).toBe(true);
+    t.send(b, 960, 1000);
+    expect(t.log.delivered).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(t.log.gaps).toBe(0);
+  });
+
+  it("reports a gap when the old stream ran dry before any overlap was seen", async () => {
+    const t = setup();
+    t.channel.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const [a] = t.streams;
+    t.send(a, 0, SSE_CREDITS);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(a?.closed).toBe(true);
+    const b = t.streams[1];
+    t.send(b, 1005, 1010); // the new stream started too late: 1000..1004 are lost
+    expect(t.log.gaps).toBe(1);
+    expect(t.log.delivered.slice(-5)).toEqual([1005, 1006, 1007, 1008, 1009]);
+  });
+
+  it("keeps the old stream when the rollover stream fails, and tries again on its next event", async () => {
+    const t = setup();
+    t.channel.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const [a] = t.streams;
+    t.send(a, 0, SSE_ROLLOVER_AT);
+    await vi.advanceTimersByTimeAsync(0);
+    t.streams[1]?.handlers.end(new ConnectionError("reset"));
+    expect(a?.closed).toBe(false);
+    t.send(a, 900, 901);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.streams.map((s) => s.kind)).toEqual(["first", "rollover", "rollover"]);
+    expect(t.log.reconnecting).toEqual([]);
+  });
+
+  it("re-opens a dropped stream with jittered exponential backoff and reports the gap", async () => {
+    const t = setup();
+    t.channel.start();
+    await vi.advanceTimersByTimeAsync(0);
+    t.streams[0]?.handlers.open();
+    t.streams[0]?.handlers.end(new ConnectionError("reset"));
+    expect(t.log.reconnecting).toEqual([true]);
+    await vi.advanceTimersByTimeAsync(99); // 100 ms × (0.5 + 0.5)
+    expect(t.streams).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(t.streams[1]?.kind).toBe("reconnect");
+    t.streams[1]?.handlers.end(undefined); // ended at once: still backing off
+    await vi.advanceTimersByTimeAsync(199);
+    expect(t.streams).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    t.streams[2]?.handlers.open();
+    expect(t.log.reconnecting).toEqual([true, false]);
+    expect(t.log.gaps).toBe(1);
+    expect(t.log.ready).toBe(1);
+  });
+
+  it("fails at once on a refusal, and after maxRetries on drops", async () => {
+    const refused = setup();
+    refused.refuseWith(new AuthError("unauthorized"));
+    refused.channel.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(refused.log.failed).toEqual([new AuthError("unauthorized")]);
+
+    const flaky = setup({ maxRetries: 1 });
+    flaky.refuseWith(new ConnectionError("down"));
+    flaky.channel.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(flaky.log.failed).toEqual([]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(flaky.log.failed).toHaveLength(1);
+    expect(flaky.log.failed[0]).toBeInstanceOf(ConnectionError);
+  });
+
+  it("stops everything on close", async () => {
+    const t = setup();
+    t.channel.start();
+    await vi.advanceTimersByTimeAsync(0);
+    t.streams[0]?.handlers.end(new DispatchError(503, "unavailable"));
+    t.channel.close();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(t.streams).toHaveLength(1);
+    expect(t.log.failed).toEqual([]);
+  });
+});

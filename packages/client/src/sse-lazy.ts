@@ -1,0 +1,63 @@
+import type { ConnectionState, ConnectionStatus } from "./connection-state.js";
+import { Observable } from "./connection-state.js";
+import type { DispatchError } from "./errors.js";
+import type { ResolvedOptions } from "./options.js";
+import type { RequestOptions } from "./requests.js";
+import type { SseLink } from "./sse-link.js";
+import type { Subscription } from "./subscription.js";
+
+/**
+ * Stands in for `SseLink` until its module has loaded, so WebSocket-only
+ * bundles never carry the SSE transport: every call waits for the load, and
+ * the link's status is mirrored here.
+ */
+export class LazySseLink {
+  readonly status = new Observable<ConnectionStatus>({
+    state: "idle",
+    error: undefined,
+    sessionId: undefined,
+    format: "json",
+    lastConnectedAt: undefined,
+  });
+  readonly #link: Promise<SseLink>;
+  #closedWith: { error: DispatchError | undefined } | undefined;
+
+  constructor(options: ResolvedOptions, onGap: (channels: string[], reason?: "subscribe") => void) {
+    this.#link = import("./sse-link.js").then(({ SseLink }) => {
+      const link = new SseLink(options, onGap);
+      link.status.subscribe((status) => this.status.set(status));
+      if (this.#closedWith) link.close(this.#closedWith.error);
+      return link;
+    });
+    this.#link.catch(() => {});
+  }
+
+  get state(): ConnectionState {
+    return this.status.get().state;
+  }
+
+  start(): void {
+    if (this.state === "idle") this.status.set({ ...this.status.get(), state: "connecting" });
+    void this.#link.then((link) => link.start());
+  }
+
+  async request(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown> {
+    return (await this.#link).request(method, dataJson, options);
+  }
+
+  subscribe(sub: Subscription): void {
+    void this.#link.then((link) =>
+      this.#closedWith ? sub.end(this.#closedWith.error) : link.subscribe(sub),
+    );
+  }
+
+  async release(sub: Subscription): Promise<void> {
+    return (await this.#link).release(sub);
+  }
+
+  close(error?: DispatchError): void {
+    this.#closedWith ??= { error };
+    this.status.set({ ...this.status.get(), state: "closed", error });
+    void this.#link.then((link) => link.close(error));
+  }
+}

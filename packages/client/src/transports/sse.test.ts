@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { AuthError, ConnectionError, type DispatchError } from "../errors.js";
+import type { StreamEvent } from "../protocol/types.js";
+import { httpBaseOf, rpcUrlOf } from "./rpc.js";
+import { openSseStream, sseUrlOf } from "./sse.js";
+
+/** A fetch answering with `chunks` as an event stream, split wherever the test says. */
+function streamingFetch(chunks: string[], status = 200): typeof fetch {
+  return async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+        controller.close();
+      },
+    });
+    const headers = { "Content-Type": "text/event-stream" };
+    return new Response(status === 200 ? body : null, { status, headers });
+  };
+}
+
+function run(fetchFn: typeof fetch) {
+  return new Promise<{ opened: boolean; events: StreamEvent[]; error: DispatchError | undefined }>(
+    (resolve) => {
+      const result = {
+        opened: false,
+        events: [] as StreamEvent[],
+        error: undefined as DispatchError | undefined,
+      };
+      openSseStream(
+        { fetch: fetchFn, url: "http://127.0.0.1:1/dwp/sse?token=t&channel=jobs" },
+        {
+          open: () => {
+            result.opened = true;
+          },
+          event: (e) => result.events.push(e),
+          end: (error) => resolve({ ...result, error }),
+        },
+      );
+    },
+  );
+}
+
+describe("openSseStream", () => {
+  it("parses events split across chunks, ignoring retry and junk", async () => {
+    const a = JSON.stringify({ type: "job.enqueued", ts: "2026-01-02T03:04:05Z", topic: "job:1", data: {} });
+    const b = JSON.stringify({ type: "job.started", ts: "2026-01-02T03:04:06Z", topic: "job:1", data: {} });
+    const text = `retry: 3000\n\nevent: job.enqueued\ndata: ${a}\n\nevent: x\ndata: not json\n\nevent: job.started\ndata: ${b}\n\n`;
+    const chunks = [text.slice(0, 7), text.slice(7, 60), text.slice(60, 61), text.slice(61)];
+    const result = await run(streamingFetch(chunks));
+    expect(result.opened).toBe(true);
+    expect(result.events.map((e) => e.type)).toEqual(["job.enqueued", "job.started"]);
+    expect(result.error).toBeUndefined();
+  });
+
+  it("reports a server that ends the stream at once (a refused token on SSE) as a plain end", async () => {
+    const result = await run(streamingFetch(["retry: 3000\n\n"]));
+    expect(result).toEqual({ opened: true, events: [], error: undefined });
+  });
+
+  it("refuses a 200 that is not an event stream", async () => {
+    const html: typeof fetch = async () => new Response("<html></html>", { status: 200 });
+    const result = await run(html);
+    expect(result.opened).toBe(false);
+    expect(result.error).toMatchObject({ code: "protocol", retryable: false });
+  });
+
+  it("maps statuses and network failures to typed errors", async () => {
+    expect((await run(streamingFetch([], 401))).error).toBeInstanceOf(AuthError);
+    expect((await run(streamingFetch([], 503))).error).toMatchObject({ code: 503, retryable: true });
+    const failing: typeof fetch = () => Promise.reject(new TypeError("fetch failed"));
+    const result = await run(failing);
+    expect(result.opened).toBe(false);
+    expect(result.error).toBeInstanceOf(ConnectionError);
+  });
+
+  it("never calls end after close()", async () => {
+    let ended = false;
+    const stream = openSseStream(
+      { fetch: streamingFetch(["retry: 3000\n\n"]), url: "http://127.0.0.1:1/dwp/sse" },
+      { open: () => {}, event: () => {}, end: () => (ended = true) },
+    );
+    stream.close();
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    expect(ended).toBe(false);
+  });
+});
+
+describe("endpoint URLs", () => {
+  it("derives RPC and SSE endpoints from the ws(s) URL or the http(s) base", () => {
+    expect(rpcUrlOf("wss://h.example/dwp")).toBe("https://h.example/dwp/rpc");
+    expect(rpcUrlOf("ws://127.0.0.1:8080/dwp/")).toBe("http://127.0.0.1:8080/dwp/rpc");
+    expect(rpcUrlOf("https://h.example")).toBe("https://h.example/dwp/rpc");
+    expect(rpcUrlOf("https://h.example/api/dwp")).toBe("https://h.example/api/dwp/rpc");
+    expect(rpcUrlOf("https://h.example/dwp/rpc")).toBe("https://h.example/dwp/rpc");
+    expect(httpBaseOf("wss://h.example/dwp?x=1").toString()).toBe("https://h.example/dwp");
+    expect(sseUrlOf("wss://h.example/dwp", "dk_test_a&b", "job:job_1")).toBe(
+      "https://h.example/dwp/sse?token=dk_test_a%26b&channel=job%3Ajob_1",
+    );
+    expect(sseUrlOf("https://h.example/dwp/rpc", "t", "jobs")).toBe(
+      "https://h.example/dwp/sse?token=t&channel=jobs",
+    );
+  });
+});
