@@ -39,6 +39,42 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Restarts, half-open sockets, slow consumers, token expiry, fuzzing, and a bench smoke run.
+          name: "faults",
+          root: "tests/faults",
+          include: ["**/*.test.{ts,tsx}"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The bundled client run in Node (ws and native), Deno and Bun; the browser bundle check.
+          name: "runtimes",
+          root: "tests/runtimes",
+          include: ["**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Build, then publint, attw and size-limit on what npm would publish.
+          name: "packaging",
+          root: "tests/packaging",
+          include: ["**/*.test.ts"],
+          environment: "node",
+          testTimeout: 240_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "demo",
           root: "apps/demo",
           include: ["test/**/*.test.ts"],

@@ -1,12 +1,15 @@
 /**
  * `npm run bench`: every figure is a ratio against a baseline measured in the
- * same run, the median of at least five runs, with min–max beside it.
- * BENCH_RUNS and BENCH_SCALE shrink it for the smoke test.
+ * same run (or an absolute count with a goal), the median of at least five
+ * runs, with min–max beside it. BENCH_RUNS and BENCH_SCALE shrink it; the
+ * smoke test in tests/faults calls `runBench` directly with one run.
+ * docs/benchmarks.md explains each figure.
  */
 import { writeFileSync } from "node:fs";
-import { availableParallelism, cpus } from "node:os";
+import { arch, availableParallelism, cpus, platform, totalmem } from "node:os";
 import { pathToFileURL } from "node:url";
 import { backlog, bareIngest, concurrentRequests, sdkIngest, subscribeRace } from "./measures.js";
+import { reactRendersUnderFlood } from "./react-flood.js";
 import { type Figure, summarise } from "./stats.js";
 
 export interface BenchOptions {
@@ -46,16 +49,27 @@ export async function runBench({ runs, scale, out }: BenchOptions): Promise<Reco
   figures.concurrent_requests_per_s = summarise(requests.map((r) => r.sdk));
   figures.concurrent_requests_ratio = summarise(requests.map((r) => r.sdk / r.bare));
   figures.subscribe_race_lost_events = await repeat(runs, () => subscribeRace(Math.round(5000 * scale)));
+  // A window of 2 s at full scale; never under 300 ms, or a few frames would decide the figure.
+  const reactWindow = Math.max(300, Math.round(2000 * scale));
+  figures.react_renders_per_s_under_flood = await repeat(runs, () => reactRendersUnderFlood(reactWindow));
 
   const machine = {
     cores: availableParallelism(),
     cpu: cpus()[0]?.model ?? "unknown",
     node: process.version,
+    platform: `${platform()} ${arch()}`,
+    memory_gb: Math.round(totalmem() / 2 ** 30),
   };
   const results = Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, round(f.median)]));
   printTable(figures, machine, flood, runs);
-  if (out)
-    writeFileSync(out, `${JSON.stringify({ ...results, machine, runs, flood_events: flood }, null, 2)}\n`);
+  if (out) {
+    const ranges = Object.fromEntries(
+      Object.entries(figures).map(([k, f]) => [k, { min: round(f.min), max: round(f.max) }]),
+    );
+    const at = new Date().toISOString();
+    const report = { ...results, machine, runs, flood_events: flood, ranges, at };
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  }
   return results;
 }
 
