@@ -1,0 +1,85 @@
+// Size budgets, min+gzip (level 9), checked by `npx size-limit` and by the
+// `packaging` Vitest project. Measured from the TypeScript sources with
+// esbuild (the shipped dist is tsc's 1:1 output of the same files, so the
+// minified size is the same), which lets it run in a fresh clone with no build.
+//
+// A JavaScript config rather than .size-limit.json because the budgets need an
+// esbuild plugin: a user's bundler splits `import()` into chunks loaded on
+// demand, while size-limit's esbuild run would inline them. "Initial" budgets
+// therefore keep dynamic imports (msgpack codec, slow lane, fan-out helpers)
+// out of the count, and the "every chunk" row measures them all with splitting.
+
+/** Leaves every `import()` unresolved: its chunk is not downloaded up front. */
+const lazyChunksExcluded = {
+  name: "lazy-chunks-excluded",
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === "dynamic-import" ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
+
+/** What a browser app's bundler does: ESM output, minified. */
+function esm(config) {
+  return { ...config, format: "esm", platform: "browser" };
+}
+
+function initialOnly(config) {
+  return { ...esm(config), plugins: [...(config.plugins ?? []), lazyChunksExcluded] };
+}
+
+function everyChunk(config) {
+  return { ...esm(config), splitting: true };
+}
+
+// Budgets are the measured size rounded up to the next 0.5 kB. Three are over
+// what the issue asked for, and say so here until the team decides:
+//   JSON-only core   asked 6 kB, measured 8.16 kB (SSE, the slow lane, fan-out
+//                    and msgpack load on demand and are not counted)
+//   with partysocket asked 9 kB, measured 10.54 kB
+//   @dispatch/react  asked 3 kB, measured 5.42 kB
+// Lower them as the code shrinks; never raise one without saying why.
+export default [
+  {
+    name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
+    path: "packages/client/src/index.ts",
+    import: "{ Dispatch }",
+    ignore: ["partysocket"],
+    modifyEsbuildConfig: initialOnly,
+    gzip: true,
+    limit: "8.5 kB",
+  },
+  {
+    name: "@dispatch/client: Dispatch, JSON only, initial load, with partysocket",
+    path: "packages/client/src/index.ts",
+    import: "{ Dispatch }",
+    modifyEsbuildConfig: initialOnly,
+    gzip: true,
+    limit: "11 kB",
+  },
+  {
+    name: "@dispatch/client: everything, every lazy chunk included (msgpack, slow lane, fan-out)",
+    path: "packages/client/src/index.ts",
+    import: "*",
+    modifyEsbuildConfig: everyChunk,
+    gzip: true,
+    limit: "25 kB",
+  },
+  {
+    name: "@dispatch/client/msgpack: the codec with @msgpack/msgpack (loaded on demand)",
+    path: "packages/client/src/codecs/msgpack.ts",
+    import: "{ msgpackCodec }",
+    modifyEsbuildConfig: esm,
+    gzip: true,
+    limit: "6.5 kB",
+  },
+  {
+    name: "@dispatch/react: everything, without react, @tanstack/react-query, @dispatch/client",
+    path: "packages/react/src/index.ts",
+    import: "*",
+    ignore: ["react", "react-dom", "@tanstack/react-query", "@dispatch/client"],
+    modifyEsbuildConfig: esm,
+    gzip: true,
+    limit: "5.5 kB",
+  },
+];

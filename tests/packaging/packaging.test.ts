@@ -1,0 +1,57 @@
+import { resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { describeRun, type ProcessResult, runProcess } from "../runtimes/run-process.js";
+
+// `npm run check:packages` (build, then publint, attw and size-limit on what
+// npm would publish) as part of `npm test`: one run, one assertion per check,
+// so a failure names the package and the tool.
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const CHECK_TIMEOUT_MS = 200_000;
+const PUBLISHED = ["packages/client", "packages/react", "packages/dev-server"];
+
+let run: ProcessResult;
+
+/** The verdict line `=== ok|FAIL <label> (… ms)` the check script prints for `label`. */
+function verdict(label: string): string | undefined {
+  const line = run.stdout.split("\n").find((l) => l.startsWith("=== ") && l.includes(` ${label} (`));
+  return line?.slice(4, 8).trim();
+}
+
+/** The output printed under `label`'s verdict line, for failure messages. */
+function section(label: string): string {
+  const parts = run.stdout.split(/\n(?==== )/);
+  return parts.find((p) => p.includes(` ${label} (`)) ?? describeRun(run);
+}
+
+beforeAll(async () => {
+  run = await runProcess("npm", ["run", "check:packages"], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    timeoutMs: CHECK_TIMEOUT_MS,
+  });
+}, CHECK_TIMEOUT_MS + 10_000);
+
+describe("npm run check:packages", () => {
+  it("builds and finishes in time", () => {
+    expect(run.timedOut, describeRun(run)).toBe(false);
+    expect(run.stdout, describeRun(run)).toMatch(/^=== /m);
+  });
+
+  for (const pkg of PUBLISHED) {
+    it(`publint --strict passes for ${pkg}`, () => {
+      expect(verdict(`publint ${pkg}`), section(`publint ${pkg}`)).toBe("ok");
+    });
+    it(`attw (esm-only profile) passes for ${pkg}`, () => {
+      expect(verdict(`attw ${pkg}`), section(`attw ${pkg}`)).toBe("ok");
+    });
+  }
+
+  it("every size-limit budget holds", () => {
+    expect(verdict("size-limit"), section("size-limit")).toBe("ok");
+  });
+
+  it("exits 0", () => {
+    expect(run.code, describeRun(run)).toBe(0);
+  });
+});
