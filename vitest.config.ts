@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // Workspace packages export their TypeScript sources under the
@@ -34,6 +35,40 @@ export default defineConfig({
           root: "packages/react",
           include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
           environment: "happy-dom",
+        },
+      },
+      {
+        extends: true,
+        // The same React tests against React 18: react and react-dom resolve to
+        // the react-18 / react-dom-18 aliases, and the libraries that import
+        // them are bundled by Vite so the alias reaches them too.
+        resolve: {
+          alias: [
+            { find: /^react$/, replacement: "react-18" },
+            { find: /^react\/(.*)$/, replacement: "react-18/$1" },
+            { find: /^react-dom$/, replacement: "react-dom-18" },
+            { find: /^react-dom\/(.*)$/, replacement: "react-dom-18/$1" },
+            // Its CommonJS main would require react-dom past the alias: use its ES build.
+            {
+              find: /^@testing-library\/react$/,
+              replacement: fileURLToPath(
+                new URL(
+                  "./node_modules/@testing-library/react/dist/@testing-library/react.esm.js",
+                  import.meta.url,
+                ),
+              ),
+            },
+          ],
+        },
+        test: {
+          name: "react18",
+          root: "packages/react",
+          globalSetup: ["test/react18.global-setup.ts"],
+          include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
+          environment: "happy-dom",
+          server: {
+            deps: { inline: ["@tanstack/react-query", "@testing-library/react", "@testing-library/dom"] },
+          },
         },
       },
       {
