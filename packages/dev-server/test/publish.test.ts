@@ -21,9 +21,12 @@ describe("server.publish and queues", () => {
     const mail = server.engine.enqueue({ name: "ok", payload: undefined, queue: "mail" }).id;
     const def = server.engine.enqueue({ name: "ok", payload: undefined }).id;
     await new Promise<void>((resolve) => {
-      const off = server.engine.onEvent(
-        (e) => e.type === "job.completed" && e.data.job_id === def && (off(), resolve()),
-      );
+      const off = server.engine.onEvent((e) => {
+        if (e.type === "job.completed" && e.data.job_id === def) {
+          off();
+          resolve();
+        }
+      });
     });
     expect(server.engine.getJob(mail)?.state).toBe("pending");
   });

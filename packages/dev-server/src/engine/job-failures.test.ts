@@ -1,42 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createEngine } from "./engine.js";
-import type { Engine, EngineOptions, StreamEvent } from "./types.js";
+import { describe, expect, it, vi } from "vitest";
+import { sleep, useEngine } from "../../test/engine-harness.js";
+import type { Engine, EngineOptions } from "./types.js";
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 600);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+const harness = useEngine(T0);
+const { events, next } = harness;
 let engine: Engine;
-let events: StreamEvent[];
-
-function start(options: EngineOptions): Engine {
-  engine = createEngine(options);
-  events = [];
-  engine.onEvent((event) => events.push(event));
+const start = (options: EngineOptions): Engine => {
+  engine = harness.start(options);
   return engine;
-}
-
-function next(type: string): Promise<StreamEvent> {
-  return new Promise((resolve) => {
-    const off = engine.onEvent((event) => {
-      if (event.type === type) {
-        off();
-        resolve(event);
-      }
-    });
-  });
-}
+};
 
 const types = (): string[] => events.map((e) => e.type);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-});
-
-afterEach(() => {
-  engine.close();
-  vi.useRealTimers();
-});
 
 describe("retries and the DLQ", () => {
   it("retries with backoff, then fails and dead-letters", async () => {

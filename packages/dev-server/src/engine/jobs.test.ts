@@ -1,45 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createEngine } from "./engine.js";
-import type { Engine, EngineOptions, JobHandler, StreamEvent } from "./types.js";
+import { describe, expect, it, vi } from "vitest";
+import { sleep, useEngine, utf8 } from "../../test/engine-harness.js";
+import type { Engine, EngineOptions, JobHandler } from "./types.js";
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 600); // 2026-01-02T03:04:05.6Z
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+const harness = useEngine(T0);
+const { events, next } = harness;
 let engine: Engine;
-let events: StreamEvent[];
-
-function start(options: EngineOptions): Engine {
-  engine = createEngine(options);
-  events = [];
-  engine.onEvent((event) => events.push(event));
+const start = (options: EngineOptions): Engine => {
+  engine = harness.start(options);
   return engine;
-}
-
-/** Resolves with the next event of `type` (for job `jobId`, if given). */
-function next(type: string, jobId?: string): Promise<StreamEvent> {
-  return new Promise((resolve) => {
-    const off = engine.onEvent((event) => {
-      if (event.type === type && (jobId === undefined || event.data.job_id === jobId)) {
-        off();
-        resolve(event);
-      }
-    });
-  });
-}
+};
 
 const typesFor = (jobId: string): string[] =>
   events.filter((e) => e.topic === `job:${jobId}`).map((e) => e.type);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-});
-
-afterEach(() => {
-  engine.close();
-  vi.useRealTimers();
-});
 
 describe("enqueue and run", () => {
   it("publishes job.enqueued before returning, then runs the job", async () => {

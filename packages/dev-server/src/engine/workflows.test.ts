@@ -1,37 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createEngine } from "./engine.js";
-import {
-  type Engine,
-  EngineError,
-  type EngineOptions,
-  type StreamEvent,
-  type WorkflowEvent,
-} from "./types.js";
+import { describe, expect, it, vi } from "vitest";
+import { sleep, useEngine, utf8 } from "../../test/engine-harness.js";
+import { type Engine, EngineError, type EngineOptions, type WorkflowEvent } from "./types.js";
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 0);
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const b64 = (s: string): string => Buffer.from(s).toString("base64");
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+const harness = useEngine(T0);
+const { events } = harness;
 let engine: Engine;
-let events: StreamEvent[];
-
-function start(options: EngineOptions): Engine {
-  engine = createEngine(options);
-  events = [];
-  engine.onEvent((event) => events.push(event));
+const start = (options: EngineOptions): Engine => {
+  engine = harness.start(options);
   return engine;
-}
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-});
-
-afterEach(() => {
-  engine.close();
-  vi.useRealTimers();
-});
+};
 
 describe("startWorkflow", () => {
   it("runs steps in order, publishing events and keeping a timeline", async () => {
