@@ -17,6 +17,11 @@ export interface ConnectionStatus {
   readonly lastConnectedAt: number | undefined;
 }
 
+/** The status of a connection that has not started. */
+export function idleStatus(format: Format): ConnectionStatus {
+  return { state: "idle", error: undefined, sessionId: undefined, format, lastConnectedAt: undefined };
+}
+
 /** Which channels may have missed events, and why. */
 export interface GapEvent {
   /** Local channels affected. */

@@ -1,7 +1,7 @@
 import type { Codec, Format, OutboundFrame, WireMessage } from "./codecs/codec.js";
 import { jsonCodec } from "./codecs/json.js";
 import type { ConnectionState, ConnectionStatus } from "./connection-state.js";
-import { Observable } from "./connection-state.js";
+import { idleStatus, Observable } from "./connection-state.js";
 import { AuthError, ConnectionError, DispatchError, errorFromServer, ValidationError } from "./errors.js";
 import { Heartbeat } from "./heartbeat.js";
 import type { ResolvedOptions } from "./options.js";
@@ -60,13 +60,7 @@ export class Connection {
     this.#options = options;
     this.#hooks = hooks;
     this.#format = options.format;
-    this.status = new Observable<ConnectionStatus>({
-      state: "idle",
-      error: undefined,
-      sessionId: undefined,
-      format: this.#format,
-      lastConnectedAt: undefined,
-    });
+    this.status = new Observable<ConnectionStatus>(idleStatus(this.#format));
     this.#socket = new ReconnectingSocket(options, {
       created: (socket) => {
         this.#current = socket;

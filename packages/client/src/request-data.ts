@@ -71,7 +71,7 @@ export function idData(method: string, key: "job_id" | "run_id", id: string): Re
   return { method, dataJson: jsonObject({ [key]: JSON.stringify(id) }) };
 }
 
-/** The escape hatch `request(method, data)`: any JSON value, validated. */
+/** The escape hatch `request(method, data)`: every JSON value is accepted, after validation. */
 export function anyData(method: string, data: unknown): RequestData {
   assertName(method, "method");
   return { method, dataJson: data === undefined ? undefined : toJson(data, `${method} data`) };

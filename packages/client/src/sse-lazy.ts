@@ -1,5 +1,5 @@
 import type { ConnectionState, ConnectionStatus } from "./connection-state.js";
-import { Observable } from "./connection-state.js";
+import { idleStatus, Observable } from "./connection-state.js";
 import type { DispatchError } from "./errors.js";
 import type { ResolvedOptions } from "./options.js";
 import type { RequestOptions } from "./requests.js";
@@ -12,13 +12,7 @@ import type { Subscription } from "./subscription.js";
  * the link's status is mirrored here.
  */
 export class LazySseLink {
-  readonly status = new Observable<ConnectionStatus>({
-    state: "idle",
-    error: undefined,
-    sessionId: undefined,
-    format: "json",
-    lastConnectedAt: undefined,
-  });
+  readonly status = new Observable<ConnectionStatus>(idleStatus("json"));
   readonly #link: Promise<SseLink>;
   #closedWith: { error: DispatchError | undefined } | undefined;
 

@@ -1,6 +1,6 @@
 import { wireChannelOf } from "./channels.js";
 import type { ConnectionState, ConnectionStatus } from "./connection-state.js";
-import { Observable } from "./connection-state.js";
+import { idleStatus, Observable } from "./connection-state.js";
 import { AuthError, ConnectionError, type DispatchError } from "./errors.js";
 import type { ResolvedOptions } from "./options.js";
 import type { RequestOptions } from "./requests.js";
@@ -28,13 +28,7 @@ interface Entry {
  * subscriptions.
  */
 export class SseLink {
-  readonly status = new Observable<ConnectionStatus>({
-    state: "idle",
-    error: undefined,
-    sessionId: undefined,
-    format: "json",
-    lastConnectedAt: undefined,
-  });
+  readonly status = new Observable<ConnectionStatus>(idleStatus("json"));
   readonly #entries = new Map<string, Entry>();
   readonly #closer = new AbortController();
   readonly #rpcUrl: string;

@@ -12,7 +12,7 @@ import type { ClientFrame } from "./server-codec.js";
 export interface MockDispatchOptions {
   /** The DWP URL the client connects to, e.g. `ws://localhost:7777/dwp`. Its HTTP RPC endpoint is mocked too. */
   url: string;
-  /** Accepted tokens. Default: any token. Others are refused with 401, as the server does. */
+  /** Accepted tokens (default: every token). Others are refused with 401, as the server does. */
   tokens?: readonly string[];
   /**
    * Answer one request at a time per connection, as the Go server does (a
