@@ -12,7 +12,7 @@ import { useLiveFeed } from "./use-live-feed.js";
 export interface UseJobOptions {
   /** Read and subscribe only when `true`. Default `true`. */
   enabled?: boolean;
-  /** Release the subscription once the job finished. Default `true`. */
+  /** Release the subscription once the job completed or failed (not on a cancel, which the Go executor may overwrite). Default `true`. */
   stopOnTerminal?: boolean;
   /** Called with each event of the job as it arrives (not batched). */
   onEvent?: (event: JobEvent) => void;
@@ -59,7 +59,10 @@ export function useJob<P = unknown>(
   const id = jobId ?? "";
   const active = enabled && id !== "";
   const query = useQuery({ ...jobQueryOptions<P>(client, id), enabled: active });
-  const finished = stopOnTerminal && isTerminalJob(query.data);
+  // `cancelled` is not final on the Go server: a job cancelled while running is
+  // overwritten by its executor's outcome (and that is published), so keep
+  // listening for it.
+  const finished = stopOnTerminal && isTerminalJob(query.data) && query.data?.state !== "cancelled";
   const wanted = active && !finished && !refused(query.error);
   const isLive = useLiveFeed(
     wanted ? jobFeedKey(id) : undefined,

@@ -195,7 +195,7 @@ describe("useJob against scripted frames", () => {
 
   it("shows a cancel at once (the server publishes no event for it) and reads the job again", async () => {
     env = setup();
-    let state: "running" | "cancelled" = "running";
+    let state: "running" | "cancelled" | "completed" = "running";
     mock.handle("job.get", () => emailJob(ID, { state, started_at: at(10).toISOString() }));
     mock.handle("job.cancel", () => {
       state = "cancelled";
@@ -209,5 +209,11 @@ describe("useJob against scripted frames", () => {
     await waitFor(() => expect(result.current.job.data?.state).toBe("cancelled"));
     await waitFor(() => expect(mock.sent("job.get")).toHaveLength(2));
     expect(result.current.job.data?.state).toBe("cancelled");
+    // The Go executor writes a running job's outcome over the cancel, and
+    // publishes it: the hook keeps listening for that.
+    expect(result.current.job.isLive).toBe(true);
+    state = "completed";
+    mock.emit(jobEvent("job.completed", ID, new Date(Date.now() + 1000)));
+    await waitFor(() => expect(result.current.job.data?.state).toBe("completed"));
   });
 });
