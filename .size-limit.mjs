@@ -34,10 +34,10 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // what the issue asked for, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 8.16 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 8.18 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 10.54 kB
-//   @dispatch/react  asked 3 kB, measured 5.42 kB
+//   with partysocket asked 9 kB, measured 10.55 kB
+//   @dispatch/react  asked 3 kB, measured 5.33 kB
 // Lower them as the code shrinks; never raise one without saying why.
 export default [
   {

@@ -25,68 +25,79 @@ export const channelFeedKey = (channel: Channel): string => `channel:${channel}`
 export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
   /** Events received, duplicates excluded; `since()` counts on it. */
   received = 0;
-  private log: E[] = [];
-  private readonly seen = new Set<string>();
-  private readonly batcher: FrameBatcher<E>;
+  #log: E[] = [];
+  readonly #seen = new Set<string>();
+  readonly #batcher: FrameBatcher<E>;
+
+  readonly #queryClient: QueryClient;
+  readonly #dataKey: QueryKey;
+  readonly #eventsKey: QueryKey;
+  readonly #apply: (data: D | undefined, event: E) => D | undefined;
+  readonly #settled: (batch: readonly E[]) => void;
 
   constructor(
-    private readonly queryClient: QueryClient,
+    queryClient: QueryClient,
     readonly channel: Channel,
-    private readonly dataKey: QueryKey,
-    private readonly eventsKey: QueryKey,
-    private readonly apply: (data: D | undefined, event: E) => D | undefined,
-    private readonly settled: (batch: readonly E[]) => void = () => {},
+    dataKey: QueryKey,
+    eventsKey: QueryKey,
+    apply: (data: D | undefined, event: E) => D | undefined,
+    settled: (batch: readonly E[]) => void = () => {},
   ) {
-    this.batcher = frameBatcher((batch) => this.write(batch));
+    this.#queryClient = queryClient;
+    this.#dataKey = dataKey;
+    this.#eventsKey = eventsKey;
+    this.#apply = apply;
+    this.#settled = settled;
+    this.#batcher = frameBatcher((batch) => this.#write(batch));
   }
 
   event(event: StreamEvent): void {
     const identity = eventIdentity(event);
-    if (this.seen.has(identity)) return;
-    this.seen.add(identity);
+    if (this.#seen.has(identity)) return;
+    this.#seen.add(identity);
     // The channel only carries this entity's events.
-    this.log.push(event as E);
+    this.#log.push(event as E);
     this.received++;
-    if (this.log.length > ENTITY_LOG_LIMIT * 2) {
-      const dropped = this.log.slice(0, this.log.length - ENTITY_LOG_LIMIT);
-      for (const old of dropped) this.seen.delete(eventIdentity(old));
-      this.log = this.log.slice(dropped.length);
+    if (this.#log.length > ENTITY_LOG_LIMIT * 2) {
+      const dropped = this.#log.slice(0, this.#log.length - ENTITY_LOG_LIMIT);
+      for (const old of dropped) this.#seen.delete(eventIdentity(old));
+      this.#log = this.#log.slice(dropped.length);
     }
-    this.batcher.push(event as E);
+    this.#batcher.push(event as E);
   }
 
   /** Events received after `mark` (a value of `received`), oldest first. */
   since(mark: number): E[] {
     const count = this.received - mark;
-    return count <= 0 ? [] : this.log.slice(Math.max(0, this.log.length - count));
+    return count <= 0 ? [] : this.#log.slice(Math.max(0, this.#log.length - count));
   }
 
   /** Applies `since(mark)` on top of a freshly read object. */
   replay(data: D, mark: number): D {
     let next = data;
-    for (const event of this.since(mark)) next = this.apply(next, event) ?? next;
+    for (const event of this.since(mark)) next = this.#apply(next, event) ?? next;
     return next;
   }
 
   gap(): void {
     // Events may be lost for good (no replay on the server): re-read.
-    void this.queryClient.invalidateQueries({ queryKey: this.dataKey, exact: true });
+    void this.#queryClient.invalidateQueries({ queryKey: this.#dataKey, exact: true });
   }
 
   close(): void {
-    this.batcher.flush();
+    this.#batcher.flush();
   }
 
-  private write(batch: E[]): void {
+  #write(batch: E[]): void {
     const now = Date.now();
-    this.queryClient.setQueryData<EventLog<E>>(this.eventsKey, (log) =>
+    this.#queryClient.setQueryData<EventLog<E>>(this.#eventsKey, (log) =>
       appendEvents(log, batch, ENTITY_LOG_LIMIT, now),
     );
     // Without data yet (first read in flight), the read replays these itself.
-    this.queryClient.setQueryData<D>(this.dataKey, (data) =>
-      data === undefined ? undefined : batch.reduce<D | undefined>(this.apply, data),
+    this.#queryClient.setQueryData<D>(this.#dataKey, (data) =>
+      data === undefined ? undefined : batch.reduce<D | undefined>(this.#apply, data),
     );
-    this.settled(batch);
+    this.#settled(batch);
   }
 }
 
@@ -150,17 +161,22 @@ export function createRunFeed(
  * the newest `capacity` (the largest `limit` any component asked for).
  */
 export class ChannelFeed implements Feed {
-  private readonly wanted = new Map<symbol, number>();
-  private readonly batcher: FrameBatcher<StreamEvent>;
+  readonly #wanted = new Map<symbol, number>();
+  readonly #batcher: FrameBatcher<StreamEvent>;
   /** Events since the last write, including any the batcher dropped. */
-  private arrived = 0;
+  #arrived = 0;
+
+  readonly #queryClient: QueryClient;
+  readonly #defaultLimit: number;
 
   constructor(
-    private readonly queryClient: QueryClient,
+    queryClient: QueryClient,
     readonly channel: Channel,
-    private readonly defaultLimit = 200,
+    defaultLimit = 200,
   ) {
-    this.batcher = frameBatcher((batch) => this.write(batch), {
+    this.#queryClient = queryClient;
+    this.#defaultLimit = defaultLimit;
+    this.#batcher = frameBatcher((batch) => this.#write(batch), {
       maxPending: () => this.capacity,
     });
   }
@@ -168,19 +184,19 @@ export class ChannelFeed implements Feed {
   /** The buffer holds at least `limit` events until the returned function is called. */
   want(limit: number): () => void {
     const token = Symbol("limit");
-    this.wanted.set(token, limit);
+    this.#wanted.set(token, limit);
     return () => {
-      this.wanted.delete(token);
+      this.#wanted.delete(token);
     };
   }
 
   get capacity(): number {
-    return this.wanted.size === 0 ? this.defaultLimit : Math.max(...this.wanted.values());
+    return this.#wanted.size === 0 ? this.#defaultLimit : Math.max(...this.#wanted.values());
   }
 
   event(event: StreamEvent): void {
-    this.arrived++;
-    this.batcher.push(event);
+    this.#arrived++;
+    this.#batcher.push(event);
   }
 
   gap(): void {
@@ -188,15 +204,15 @@ export class ChannelFeed implements Feed {
   }
 
   close(): void {
-    this.batcher.flush();
+    this.#batcher.flush();
   }
 
-  private write(batch: StreamEvent[]): void {
+  #write(batch: StreamEvent[]): void {
     const now = Date.now();
     const limit = this.capacity;
-    const arrived = this.arrived;
-    this.arrived = 0;
-    this.queryClient.setQueryData<EventLog>(dispatchKeys.channel(this.channel), (log) =>
+    const arrived = this.#arrived;
+    this.#arrived = 0;
+    this.#queryClient.setQueryData<EventLog>(dispatchKeys.channel(this.channel), (log) =>
       appendEvents(log, batch, limit, now, arrived),
     );
   }

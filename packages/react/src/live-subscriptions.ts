@@ -48,19 +48,21 @@ interface Entry {
  * ```
  */
 export class LiveSubscriptions {
-  private readonly entries = new Map<string, Entry>();
-  private readonly watchers = new Set<() => void>();
+  readonly #entries = new Map<string, Entry>();
+  readonly #watchers = new Set<() => void>();
 
-  constructor(
-    private readonly client: LiveClient,
-    private readonly lingerMs = DEFAULT_LINGER_MS,
-  ) {
+  readonly #client: LiveClient;
+  readonly #lingerMs: number;
+
+  constructor(client: LiveClient, lingerMs = DEFAULT_LINGER_MS) {
+    this.#client = client;
+    this.#lingerMs = lingerMs;
     client.onGap((gap) => {
-      for (const entry of this.entries.values()) {
+      for (const entry of this.#entries.values()) {
         if (gap.channels.includes(entry.feed.channel)) entry.feed.gap(gap);
       }
     });
-    client.onStateChange(() => this.changed());
+    client.onStateChange(() => this.#changed());
   }
 
   /**
@@ -69,10 +71,10 @@ export class LiveSubscriptions {
    * `release` is idempotent.
    */
   retain<F extends Feed>(key: string, create: () => F): { feed: F; release: () => void } {
-    let entry = this.entries.get(key);
+    let entry = this.#entries.get(key);
     if (entry === undefined) {
-      entry = this.open(create());
-      this.entries.set(key, entry);
+      entry = this.#open(create());
+      this.#entries.set(key, entry);
     }
     const held = entry;
     held.refs++;
@@ -83,7 +85,7 @@ export class LiveSubscriptions {
       if (released) return;
       released = true;
       if (--held.refs > 0) return;
-      held.linger = setTimeout(() => this.close(key, held), this.lingerMs);
+      held.linger = setTimeout(() => this.#close(key, held), this.#lingerMs);
     };
     // Keys are namespaced by feed kind, so the entry's feed is an F.
     return { feed: held.feed as F, release };
@@ -91,12 +93,12 @@ export class LiveSubscriptions {
 
   /** The feed of `key`, if it is retained or lingering. */
   peek(key: string): Feed | undefined {
-    return this.entries.get(key)?.feed;
+    return this.#entries.get(key)?.feed;
   }
 
   /** Calls `listener` with each event of `key` while it is retained. */
   listen(key: string, listener: (event: StreamEvent) => void): () => void {
-    const entry = this.entries.get(key);
+    const entry = this.#entries.get(key);
     if (entry === undefined) return () => {};
     entry.listeners.add(listener);
     return () => {
@@ -106,18 +108,18 @@ export class LiveSubscriptions {
 
   /** Whether `key` is subscribed, confirmed by the server, on an open connection. */
   isLive(key: string): boolean {
-    return this.entries.get(key)?.confirmed === true && this.client.state === "open";
+    return this.#entries.get(key)?.confirmed === true && this.#client.state === "open";
   }
 
   /** Calls `listener` whenever `isLive` may have changed for some key. */
   onChange(listener: () => void): () => void {
-    this.watchers.add(listener);
+    this.#watchers.add(listener);
     return () => {
-      this.watchers.delete(listener);
+      this.#watchers.delete(listener);
     };
   }
 
-  private open(feed: Feed): Entry {
+  #open(feed: Feed): Entry {
     const entry: Entry = {
       feed,
       subscription: undefined,
@@ -127,7 +129,7 @@ export class LiveSubscriptions {
       listeners: new Set(),
     };
     try {
-      entry.subscription = this.client.subscribe(feed.channel, (event) => {
+      entry.subscription = this.#client.subscribe(feed.channel, (event) => {
         feed.event(event);
         for (const listener of entry.listeners) listener(event);
       });
@@ -138,27 +140,27 @@ export class LiveSubscriptions {
     entry.subscription.ready.then(
       () => {
         entry.confirmed = true;
-        this.changed();
+        this.#changed();
       },
       () => {
         // Refused (400/403) or ended: not live. The query shows any real error.
         entry.confirmed = false;
-        this.changed();
+        this.#changed();
       },
     );
     return entry;
   }
 
-  private close(key: string, entry: Entry): void {
-    if (this.entries.get(key) !== entry || entry.refs > 0) return;
-    this.entries.delete(key);
+  #close(key: string, entry: Entry): void {
+    if (this.#entries.get(key) !== entry || entry.refs > 0) return;
+    this.#entries.delete(key);
     entry.subscription?.unsubscribe().catch(() => {});
     entry.feed.close();
-    this.changed();
+    this.#changed();
   }
 
-  private changed(): void {
-    for (const watcher of [...this.watchers]) watcher();
+  #changed(): void {
+    for (const watcher of [...this.#watchers]) watcher();
   }
 }
 

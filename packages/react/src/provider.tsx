@@ -49,34 +49,41 @@ const serverClient = new Proxy(
  * connection.
  */
 class OwnedClient implements ClientSource {
-  private client: Dispatch | undefined;
-  private users = 0;
+  #client: Dispatch | undefined;
+  #users = 0;
 
-  constructor(private readonly create: () => Dispatch) {}
+  readonly #create: () => Dispatch;
+
+  constructor(create: () => Dispatch) {
+    this.#create = create;
+  }
 
   get(): Dispatch {
     if (isServer()) return serverClient;
-    this.client ??= this.create();
-    return this.client;
+    this.#client ??= this.#create();
+    return this.#client;
   }
 
   retain(): () => void {
-    this.users++;
+    this.#users++;
     return () => {
-      this.users--;
+      this.#users--;
       queueMicrotask(() => {
-        if (this.users > 0) return;
-        this.client?.close();
-        this.client = undefined;
+        if (this.#users > 0) return;
+        this.#client?.close();
+        this.#client = undefined;
       });
     };
   }
 }
 
 class GivenClient implements ClientSource {
-  constructor(private readonly client: Dispatch) {}
+  readonly #client: Dispatch;
+  constructor(client: Dispatch) {
+    this.#client = client;
+  }
   get(): Dispatch {
-    return this.client;
+    return this.#client;
   }
   retain(): () => void {
     return () => {};
