@@ -2,7 +2,7 @@
  * A slow consumer: one subscription is not read at all while the stream
  * runs; another subscription on the same client keeps flowing.
  *
- * Time scale: the issue's "not read for 5 s" at 2,000 events/s is 10,000
+ * Time scale: "not read for 5 s" at 2,000 events/s is 10,000
  * events arriving while unread. A subscription's bound counts events, not
  * time, so publishing those 10,000 as fast as the server delivers them is
  * the same situation compressed: the same events reach the same buffer.
