@@ -3,6 +3,7 @@ import { FakeSocket } from "../test/fake-socket.js";
 import { Dispatch } from "./client.js";
 import { AuthError, ConnectionError } from "./errors.js";
 import type { WebSocketConstructor } from "./options.js";
+import { MAX_FRAME_BYTES } from "./protocol/frame.js";
 
 const WebSocket = FakeSocket as unknown as WebSocketConstructor;
 const url = "ws://127.0.0.1:1/dwp";
@@ -161,6 +162,23 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(FakeSocket.instances.length).toBe(1);
     expect(client.state).toBe("closed");
+  });
+
+  it("sends a frame of exactly the size limit and refuses one byte more, keeping the session", async () => {
+    const { client } = await openClient();
+    const socket = FakeSocket.latest();
+    const sizeOf = (pad: number) => {
+      void client.request("x.pad", { pad: "a".repeat(pad) }).catch(() => {});
+      return (socket.sent.at(-1) as string).length;
+    };
+    const overhead = sizeOf(100) - 100;
+    const fits = MAX_FRAME_BYTES - overhead;
+    expect(sizeOf(fits)).toBe(MAX_FRAME_BYTES);
+    const before = socket.sent.length;
+    await expect(client.request("x.pad", { pad: "a".repeat(fits + 1) })).rejects.toThrow(/refused/);
+    expect(socket.sent.length).toBe(before);
+    expect(client.state).toBe("open");
+    client.close();
   });
 
   it("takes an error without correl_id as the refusal, and ignores errors answering something else", async () => {

@@ -98,7 +98,7 @@ export class Connection {
     const size = typeof message === "string" ? utf8Length(message) : message.byteLength;
     if (size > MAX_FRAME_BYTES) {
       throw new ValidationError(
-        `frame of ${size} bytes refused: the server drops the connection on messages over ${MAX_FRAME_BYTES} bytes`,
+        `frame of ${size} bytes refused: the server drops the connection on messages over 1 MiB, header included (${MAX_FRAME_BYTES} bytes of frame)`,
       );
     }
     if (this.#options.traceFrames) traceFrame(this.#options.logger, "→", frame);

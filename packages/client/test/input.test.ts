@@ -14,7 +14,7 @@ describe("bad input gets clear, typed errors", () => {
     const { client, recorder } = clientFor(server);
     await client.connect();
     const big = "x".repeat(MAX_FRAME_BYTES);
-    await expect(client.enqueue("send-email", { big })).rejects.toThrow(/over 1048576 bytes/);
+    await expect(client.enqueue("send-email", { big })).rejects.toThrow(/over 1048562 bytes/);
     // Just under the limit in characters but over it in UTF-8 bytes.
     const wide = "é".repeat(MAX_FRAME_BYTES / 2);
     await expect(client.enqueue("send-email", { wide })).rejects.toBeInstanceOf(ValidationError);

@@ -44,5 +44,9 @@ export const FRAME_KEYS = [
   "ts",
 ] as const;
 
-/** The largest message the server accepts; it drops the connection above it. */
-export const MAX_FRAME_BYTES = 1 << 20;
+/**
+ * The largest message the client sends. The server reads each WebSocket
+ * message through a 1 MiB limited reader that counts the frame header too (14
+ * bytes for a large masked client frame) and drops the connection past it.
+ */
+export const MAX_FRAME_BYTES = (1 << 20) - 14;
