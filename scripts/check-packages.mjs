@@ -53,6 +53,31 @@ for (const pkg of PUBLISHED) {
 }
 if (!run("size-limit", "size-limit", [])) failures.push("size-limit");
 
+// A plain Node script at the repository root imports the built packages (no
+// source condition, no loader): what a user of the published packages gets.
+const importCheck = `
+  const client = await import("@dispatch/client");
+  const server = await import("@dispatch/dev-server");
+  const react = await import("@dispatch/react");
+  if (typeof client.Dispatch !== "function" || typeof server.createDevServer !== "function" || typeof react.useJob !== "function") {
+    throw new Error("missing exports");
+  }
+  if (!import.meta.resolve("@dispatch/client").endsWith("/dist/index.js")) throw new Error("not the built dist");
+`;
+{
+  const started = Date.now();
+  const result = spawnSync(process.execPath, ["--input-type=module", "-e", importCheck], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  const ok = result.status === 0;
+  console.log(`\n=== ${ok ? "ok  " : "FAIL"} import from dist (${Date.now() - started} ms)`);
+  if (!ok) {
+    console.log(`${result.stdout}${result.stderr}`.trim());
+    failures.push("import from dist");
+  }
+}
+
 if (failures.length > 0) {
   console.log(`\ncheck:packages failed: ${failures.join(", ")}`);
   process.exit(1);

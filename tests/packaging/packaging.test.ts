@@ -51,6 +51,10 @@ describe("npm run check:packages", () => {
     expect(verdict("size-limit"), section("size-limit")).toBe("ok");
   });
 
+  it("a plain Node script at the root imports the built packages", () => {
+    expect(verdict("import from dist"), section("import from dist")).toBe("ok");
+  });
+
   it("exits 0", () => {
     expect(run.code, describeRun(run)).toBe(0);
   });
