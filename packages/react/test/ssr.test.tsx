@@ -3,7 +3,7 @@
  * Server rendering: no socket, no throw, and hooks render data fetched over
  * HTTP RPC on the server and handed over with TanStack's dehydrate/HydrationBoundary.
  */
-import type { Job, WebSocketConstructor } from "@dispatch/client";
+import { createRpcClient, type Job, type WebSocketConstructor } from "@dispatch/client";
 import { createDevServer, type DevServer } from "@dispatch/dev-server";
 import { dehydrate, HydrationBoundary, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
@@ -67,22 +67,9 @@ function renderPage(queryClient: QueryClient, children: ReactNode, WebSocket: un
   );
 }
 
-/** What a server component or loader does: one HTTP RPC call, no socket. */
-async function getJobOverRpc(id: string): Promise<Job> {
-  const response = await fetch(`${server.httpUrl}/dwp/rpc`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      id: "ssr-1",
-      type: "request",
-      method: "job.get",
-      token: TOKEN,
-      data: { job_id: id },
-      ts: new Date().toISOString(),
-    }),
-  });
-  const frame = (await response.json()) as { data: Job & { payload: string } };
-  return { ...frame.data, payload: JSON.parse(atob(frame.data.payload)) as unknown };
+/** What a server component or loader does, as the README shows: one HTTP RPC call, no socket. */
+function getJobOverRpc(id: string): Promise<Job> {
+  return createRpcClient({ url: server.httpUrl, token: TOKEN }).getJob(id);
 }
 
 describe("server rendering", () => {
