@@ -7,7 +7,7 @@ import { CreditGranter } from "./credits.js";
 import { ConnectionError, type DispatchError, ValidationError } from "./errors.js";
 import { type DispatchOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { type Frame, MAX_FRAME_BYTES } from "./protocol/frame.js";
-import { SLOW_METHODS } from "./protocol/methods.js";
+import { SLOW_METHODS, withSlowTimeout } from "./protocol/methods.js";
 import type { StreamEvent } from "./protocol/types.js";
 import { anyData } from "./request-data.js";
 import { type RequestOptions, RequestTable, type SendRequest } from "./requests.js";
@@ -15,6 +15,7 @@ import { Router } from "./router.js";
 import type { SlowLane, SlowLaneOptions } from "./slow-lane.js";
 import { LazySseLink } from "./sse-lazy.js";
 import { type EventListener, type SubscribeOptions, Subscription } from "./subscription.js";
+import { resolveToken } from "./token.js";
 import { waitUntilOpen } from "./wait-open.js";
 import { WireSubscriptions } from "./wire-subscriptions.js";
 
@@ -90,8 +91,7 @@ export class DispatchCore {
       fetch: this.options.fetch,
       timeout: this.options.timeout,
       logger,
-      token: async () =>
-        typeof this.options.token === "function" ? this.options.token() : this.options.token,
+      token: () => resolveToken(this.options.token),
       openSideChannel: () => {
         const side = new DispatchCore({
           ...options,
@@ -212,7 +212,8 @@ export class DispatchCore {
   }
 
   /** Sends a request whose data is already JSON text. */
-  protected send(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown> {
+  protected send(method: string, dataJson: string | undefined, given: RequestOptions): Promise<unknown> {
+    const options = withSlowTimeout(method, given, this.options.timeout);
     if (this.state === "closed")
       return Promise.reject(new ConnectionError("client closed", { closed: true }));
     // Over HTTP RPC every request is handled on its own: no slow lane, no socket frame limit.

@@ -1,6 +1,7 @@
 import { decodeJob, decodeRun, decodeTimeline } from "./decode-bytes.js";
 import { ValidationError } from "./errors.js";
 import { assertUrl, type TokenProvider } from "./options.js";
+import { withSlowTimeout } from "./protocol/methods.js";
 import type {
   CancelResult,
   EnqueueResult,
@@ -91,7 +92,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
       method,
       dataJson,
       signal: callOptions.signal,
-      timeout: callOptions.timeout ?? timeout,
+      timeout: withSlowTimeout(method, callOptions, timeout).timeout ?? timeout,
     });
   };
 

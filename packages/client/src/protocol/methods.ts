@@ -41,3 +41,17 @@ export type Method = keyof Methods;
  * leave by another route so they cannot stall everything else.
  */
 export const SLOW_METHODS: ReadonlySet<string> = new Set(["workflow.start"]);
+
+/**
+ * Default timeout of a slow method, in ms: 15 minutes. The server answers
+ * `workflow.start` only when the run has ended, sleeps and event waits
+ * included, so the ordinary request timeout would give up on healthy runs.
+ * Pass `{ timeout }` to choose another.
+ */
+export const SLOW_REQUEST_TIMEOUT = 15 * 60_000;
+
+/** `options` with the slow-method default timeout filled in where none was given. */
+export function withSlowTimeout<O extends { timeout?: number }>(method: string, options: O, base: number): O {
+  if (!SLOW_METHODS.has(method) || options.timeout !== undefined) return options;
+  return { ...options, timeout: Math.max(base, SLOW_REQUEST_TIMEOUT) };
+}
