@@ -6,7 +6,6 @@
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createDevServer, type DevServer, type JobHandler } from "@dispatch/dev-server";
-// The demo handlers are not a public export of @dispatch/dev-server (yet).
 import { demoBackoff, demoJobs, demoWorkflows } from "@dispatch/dev-server/demo";
 import { createServer, type LogLevel, type ViteDevServer } from "vite";
 import { DEV_TOKEN } from "../src/config.js";
@@ -25,6 +24,8 @@ export interface StartDemoOptions {
   jobs?: Record<string, JobHandler>;
   /** Retry backoff in ms; default the demo's fast backoff. */
   backoff?: (attempt: number) => number;
+  /** Queues the workers take jobs from; default every queue. */
+  queues?: readonly string[];
   /** Vite's log level; default `warn`. */
   logLevel?: LogLevel;
   /** Vite's cache directory, relative to apps/demo; default `node_modules/.vite`. */
@@ -53,6 +54,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Demo> {
     jobs: { ...demoJobs, ...options.jobs },
     workflows: demoWorkflows,
     backoff: options.backoff ?? demoBackoff,
+    ...(options.queues !== undefined && { queues: options.queues }),
   });
   let vite: ViteDevServer;
   try {

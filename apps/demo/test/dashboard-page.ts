@@ -17,12 +17,13 @@ export class DashboardPage {
   }
 
   /** Enqueues a demo job through the form; resolves with its id as the form reports it. */
-  async enqueue(name: string, payload?: string): Promise<string> {
+  async enqueue(name: string, payload?: string, queue?: string): Promise<string> {
     const previous = await this.page.evaluate(
       () => document.querySelector("[data-enqueued-job]")?.getAttribute("data-enqueued-job") ?? null,
     );
     await this.page.getByLabel("Job", { exact: true }).selectOption(name);
     if (payload !== undefined) await this.page.getByLabel("Payload (JSON)").fill(payload);
+    await this.page.getByLabel("Queue", { exact: true }).fill(queue ?? "default");
     await this.page.getByRole("button", { name: "Enqueue job" }).click();
     const handle = await this.page.waitForFunction(
       (prev) => {

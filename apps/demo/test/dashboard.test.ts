@@ -44,6 +44,8 @@ describe("dashboard in Chromium", () => {
       jobs: { "flaky-job": flakyOnce },
       // Long enough that `retrying` is on screen for a while, short enough to finish fast.
       backoff: () => 1_500,
+      // No worker takes the "parked" queue, so a job there stays pending until cancelled.
+      queues: ["default"],
       logLevel: "silent",
       cacheDir: "node_modules/.vite-e2e",
     });
@@ -111,6 +113,14 @@ describe("dashboard in Chromium", () => {
     await ui.waitConnected("msgpack", 30_000);
     const id = await ui.enqueue("send-email");
     expect(await ui.jobState(id, "completed")).toBe("completed");
+  });
+
+  it("cancels a pending job from its row", async () => {
+    const id = await ui.enqueue("send-email", undefined, "parked");
+    expect(await ui.jobState(id, "pending")).toBe("pending");
+    await page.getByRole("button", { name: `Cancel job ${id}` }).click();
+    expect(await ui.jobState(id, "cancelled")).toBe("cancelled");
+    expect(demo.devServer.engine.getJob(id)?.state).toBe("cancelled");
   });
 
   it("saves a screenshot of the busy dashboard", async () => {
