@@ -40,6 +40,11 @@ const conversation: Array<Record<string, unknown>> = [
   },
 ];
 
+/** A client of the scripted server, reconnecting fast after whatever the script did. */
+function fuzzClient(url: string, format: Format): Dispatch {
+  return new Dispatch({ url, token: "dk_test_fuzz", WebSocket, format, minReconnectDelay: 10 });
+}
+
 const json = fc.jsonValue({ maxDepth: 3 });
 /** Envelopes with any field of any shape. */
 const randomFrame = fc.record(
@@ -147,13 +152,7 @@ describe.each(["json", "msgpack"] as const)("fuzzing inbound frames (%s)", (form
           }
           peer.send(sentinel(format));
         };
-        const client = new Dispatch({
-          url: server.url,
-          token: "dk_test_fuzz",
-          WebSocket,
-          format,
-          minReconnectDelay: 10,
-        });
+        const client = fuzzClient(server.url, format);
         try {
           const signal = new Signal();
           const seen: StreamEvent[] = [];
@@ -187,13 +186,7 @@ describe.each(["json", "msgpack"] as const)("fuzzing inbound frames (%s)", (form
             if (message) peer.send(message);
           }
         };
-        const client = new Dispatch({
-          url: server.url,
-          token: "dk_test_fuzz",
-          WebSocket,
-          format,
-          minReconnectDelay: 10,
-        });
+        const client = fuzzClient(server.url, format);
         try {
           await client.connect({ timeout: 5000 });
           await expect(client.stats()).resolves.toEqual({ ok: true });

@@ -8,6 +8,19 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** The auth frame (always JSON text) asking for msgpack, with id "a". */
+function sendMsgpackAuth(client: Client): void {
+  client.sendText(
+    JSON.stringify({
+      id: "a",
+      type: "request",
+      method: "auth",
+      data: { token: TOKEN, format: "msgpack" },
+      ts: TS_2026,
+    }),
+  );
+}
+
 describe("outbound message kind", () => {
   it("msgpack frames go out as BINARY by default; JSON as TEXT", async () => {
     server = await startServer();
@@ -26,15 +39,7 @@ describe("outbound message kind", () => {
   it("msgpackAsText sends msgpack as TEXT, as the Go server does", async () => {
     server = await startServer({ msgpackAsText: true });
     const client = await Client.open(server.url, { skipUTF8Validation: true });
-    client.sendText(
-      JSON.stringify({
-        id: "a",
-        type: "request",
-        method: "auth",
-        data: { token: TOKEN, format: "msgpack" },
-        ts: TS_2026,
-      }),
-    );
+    sendMsgpackAuth(client);
     const m = await client.next();
     expect(m.isBinary).toBe(false);
     expect(decodeMsgpack(m.data)).toMatchObject({ correl_id: "a", data: { format: "msgpack" } });
@@ -44,15 +49,7 @@ describe("outbound message kind", () => {
   it("a default ws client fails the connection on msgpack-as-text (what Go clients face)", async () => {
     server = await startServer({ msgpackAsText: true });
     const client = await Client.open(server.url);
-    client.sendText(
-      JSON.stringify({
-        id: "a",
-        type: "request",
-        method: "auth",
-        data: { token: TOKEN, format: "msgpack" },
-        ts: TS_2026,
-      }),
-    );
+    sendMsgpackAuth(client);
     const { code } = await client.closed;
     expect([1006, 1007]).toContain(code);
     expect(client.messages).toHaveLength(0);
