@@ -238,8 +238,7 @@ export class DispatchCore {
   }
 
   readonly #sender: SendRequest = (id, method, dataJson) => {
-    const frame = { id, type: "request" as const, method, ts: new Date() };
-    this.#connection?.send(dataJson === undefined ? frame : { ...frame, dataJson });
+    this.#connection?.send({ id, type: "request", method, dataJson, ts: new Date() });
   };
 
   #onFrame(frame: Frame): void {

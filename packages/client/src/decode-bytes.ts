@@ -30,10 +30,11 @@ type WireJob = Omit<Job, "payload"> & { payload?: unknown };
 type WireRun = Omit<Run, "input" | "output"> & { input?: unknown; output?: unknown };
 type WireTimelineEntry = Omit<TimelineEntry, "data"> & { data?: unknown };
 
-/** `job.get` result → `Job` with its payload decoded. */
+/** `job.get` result → `Job` with its payload decoded, in place: the parsed frame is ours alone. */
 export function decodeJob<P>(wire: unknown): Job<P> {
   const job = wire as WireJob;
-  return { ...job, payload: decodeJsonBytes(job.payload) as P };
+  job.payload = decodeJsonBytes(job.payload);
+  return job as Job<P>;
 }
 
 /** `workflow.get` result → `Run` with input and output decoded. */

@@ -28,8 +28,12 @@ export function assertName(name: unknown, what: string): asserts name is string 
 
 /** Builds request data JSON from parts that are already JSON text; `undefined` parts are left out. */
 export function jsonObject(parts: Record<string, string | undefined>): string {
-  const fields = Object.entries(parts).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  return `{${fields.map(([key, json]) => `"${key}":${json}`).join(",")}}`;
+  let out = "";
+  for (const key in parts) {
+    const json = parts[key];
+    if (json !== undefined) out += `${out ? "," : ""}"${key}":${json}`;
+  }
+  return `{${out}}`;
 }
 
 /** `job.enqueue`: `payload` travels as the raw JSON value, never as a JSON string of it. */

@@ -67,6 +67,37 @@ describe("RequestTable", () => {
     await expect(p).rejects.toBeInstanceOf(TimeoutError);
   });
 
+  it("times each request out at its own deadline, whatever order they were made in", async () => {
+    const table = new RequestTable(1000);
+    const settled: string[] = [];
+    const track = (name: string, p: Promise<unknown>) =>
+      p.catch((err: unknown) => settled.push(`${name}:${(err as Error).name}`));
+    const slow = track("slow", table.start("a", undefined, { timeout: 300 }, send));
+    const fast = track("fast", table.start("b", undefined, { timeout: 100 }, undefined));
+    const middle = track("middle", table.start("c", undefined, {}, send));
+    await vi.advanceTimersByTimeAsync(99);
+    expect(settled).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(settled).toEqual(["fast:TimeoutError"]);
+    await vi.advanceTimersByTimeAsync(199);
+    expect(settled).toEqual(["fast:TimeoutError"]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(settled).toEqual(["fast:TimeoutError", "slow:TimeoutError"]);
+    await vi.advanceTimersByTimeAsync(700);
+    await Promise.all([slow, fast, middle]);
+    expect(settled).toEqual(["fast:TimeoutError", "slow:TimeoutError", "middle:TimeoutError"]);
+  });
+
+  it("keeps one timer for any number of requests, and none once all are answered", async () => {
+    const table = new RequestTable(1000);
+    const before = ids.length;
+    const answers = Array.from({ length: 100 }, () => table.start("job.get", "{}", {}, send));
+    expect(vi.getTimerCount()).toBe(1);
+    for (const id of ids.slice(before)) table.answer({ id: "s", type: "response", correl_id: id, ts: "" });
+    await Promise.all(answers);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("aborts with AbortError, before or after sending", async () => {
     const table = new RequestTable(1000);
     const controller = new AbortController();
@@ -76,6 +107,12 @@ describe("RequestTable", () => {
     await expect(table.start("x", undefined, { signal: AbortSignal.abort() }, send)).rejects.toBeInstanceOf(
       AbortError,
     );
+    // A request answered before its signal aborts ignores the abort.
+    const later = new AbortController();
+    const answered = table.start("job.get", undefined, { signal: later.signal }, send);
+    table.answer({ id: "s", type: "response", correl_id: last(), data: "ok", ts: "" });
+    later.abort();
+    await expect(answered).resolves.toBe("ok");
   });
 
   it("keeps unsent requests waiting, flushes them in order, and fails only sent ones on a drop", async () => {

@@ -14,9 +14,13 @@ interface Pending {
   method: string;
   dataJson: string | undefined;
   sent: boolean;
+  timeout: number;
+  /** `performance.now()` at which it times out. */
+  deadline: number;
   resolve(value: unknown): void;
   reject(error: DispatchError): void;
-  cleanup(): void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
 }
 
 /** Sends one request frame; throws when the frame cannot be sent (oversize). */
@@ -32,6 +36,11 @@ export class RequestTable {
   readonly #pending = new Map<string, Pending>();
   readonly #prefix = `${Math.random().toString(36).slice(2, 8)}-`;
   #counter = 0;
+  // One timer for the whole table, armed for the earliest deadline: a timer
+  // and two closures per request were most of what 1,000 concurrent requests
+  // kept alive, and the garbage collector's work grows with what is alive.
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
 
   readonly #defaultTimeout: number;
 
@@ -55,32 +64,30 @@ export class RequestTable {
   ): Promise<unknown> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
-    const id = this.#prefix + (++this.#counter).toString(36);
-    return new Promise((resolve, reject) => {
-      const timeout = options.timeout ?? this.#defaultTimeout;
-      const timer = setTimeout(() => {
-        const p = this.#pending.get(id);
-        this.#settle(id)?.reject(
-          new TimeoutError(`${method} timed out after ${timeout} ms${p?.sent ? "" : " (no session)"}`),
-        );
-      }, timeout);
-      const onAbort = () => this.#settle(id)?.reject(new AbortError(undefined, { cause: signal?.reason }));
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const entry: Pending = {
-        id,
-        method,
-        dataJson,
-        sent: false,
-        resolve,
-        reject,
-        cleanup: () => {
-          clearTimeout(timer);
-          signal?.removeEventListener("abort", onAbort);
-        },
-      };
-      this.#pending.set(id, entry);
-      if (send) this.#sendEntry(entry, send);
+    const timeout = options.timeout ?? this.#defaultTimeout;
+    const entry = {
+      id: this.#prefix + (++this.#counter).toString(36),
+      method,
+      dataJson,
+      sent: false,
+      timeout,
+      deadline: performance.now() + timeout,
+      signal,
+      onAbort: undefined,
+    } as Omit<Pending, "resolve" | "reject"> as Pending;
+    const promise = new Promise((resolve, reject) => {
+      entry.resolve = resolve;
+      entry.reject = reject;
     });
+    if (signal) {
+      entry.onAbort = () =>
+        this.#settle(entry.id)?.reject(new AbortError(undefined, { cause: signal.reason }));
+      signal.addEventListener("abort", entry.onAbort, { once: true });
+    }
+    this.#pending.set(entry.id, entry);
+    if (entry.deadline < this.#timerAt) this.#arm(entry.deadline);
+    if (send) this.#sendEntry(entry, send);
+    return promise;
   }
 
   /** Sends every request that was waiting for a session, in call order. */
@@ -133,7 +140,37 @@ export class RequestTable {
     const entry = this.#pending.get(id);
     if (!entry) return undefined;
     this.#pending.delete(id);
-    entry.cleanup();
+    if (entry.onAbort) entry.signal?.removeEventListener("abort", entry.onAbort);
+    // An answered request leaves the timer armed for its deadline; the timer
+    // then finds nothing due and re-arms. Only an empty table stops it, so no
+    // timer outlives the last request.
+    if (this.#pending.size === 0) this.#arm(Number.POSITIVE_INFINITY);
     return entry;
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = at;
+    if (at === Number.POSITIVE_INFINITY) return;
+    this.#timer = setTimeout(() => this.#expire(), Math.max(0, at - performance.now()));
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const entry of [...this.#pending.values()]) {
+      if (entry.deadline > now) {
+        next = Math.min(next, entry.deadline);
+        continue;
+      }
+      this.#settle(entry.id)?.reject(
+        new TimeoutError(
+          `${entry.method} timed out after ${entry.timeout} ms${entry.sent ? "" : " (no session)"}`,
+        ),
+      );
+    }
+    this.#arm(next);
   }
 }

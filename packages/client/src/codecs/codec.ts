@@ -12,7 +12,7 @@ export interface OutboundFrame {
   id: string;
   type: "request" | "ping";
   method?: string;
-  dataJson?: string;
+  dataJson?: string | undefined;
   channel?: string;
   credits?: number;
   ts: Date;
