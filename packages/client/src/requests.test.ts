@@ -98,6 +98,22 @@ describe("RequestTable", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("waits out a timeout longer than setTimeout can hold without spinning", async () => {
+    const table = new RequestTable(1000);
+    const armed = vi.spyOn(globalThis, "setTimeout");
+    const p = table.start("job.get", undefined, { timeout: 40 * 86_400_000 }, send);
+    let outcome = "pending";
+    p.catch((err: unknown) => {
+      outcome = (err as Error).name;
+    });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(outcome).toBe("pending");
+    expect(armed).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(40 * 86_400_000);
+    expect(outcome).toBe("TimeoutError");
+    armed.mockRestore();
+  });
+
   it("aborts with AbortError, before or after sending", async () => {
     const table = new RequestTable(1000);
     const controller = new AbortController();

@@ -23,6 +23,9 @@ interface Pending {
   onAbort: (() => void) | undefined;
 }
 
+/** The longest delay `setTimeout` honours (about 24.8 days). */
+const MAX_DELAY = 2_147_483_647;
+
 /** Sends one request frame; throws when the frame cannot be sent (oversize). */
 export type SendRequest = (id: string, method: string, dataJson: string | undefined) => void;
 
@@ -153,7 +156,9 @@ export class RequestTable {
     this.#timer = undefined;
     this.#timerAt = at;
     if (at === Number.POSITIVE_INFINITY) return;
-    this.#timer = setTimeout(() => this.#expire(), Math.max(0, at - performance.now()));
+    // Runtimes fire a delay beyond 2^31 - 1 ms at once: cap it, and re-arm when it fires early.
+    const delay = Math.min(MAX_DELAY, Math.max(0, at - performance.now()));
+    this.#timer = setTimeout(() => this.#expire(), delay);
   }
 
   #expire(): void {
