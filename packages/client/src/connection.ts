@@ -7,6 +7,7 @@ import { Heartbeat } from "./heartbeat.js";
 import type { ResolvedOptions } from "./options.js";
 import { type Frame, MAX_FRAME_BYTES } from "./protocol/frame.js";
 import { ReconnectingSocket } from "./socket.js";
+import { timerDelay } from "./timer-delay.js";
 import { traceFrame } from "./trace.js";
 
 /** What the client hears from its connection. */
@@ -137,7 +138,10 @@ export class Connection {
     const format = this.#format;
     const codec = format === "msgpack" ? await this.#hooks.loadMsgpack() : jsonCodec;
     if (this.#stale(socket)) return;
-    const timer = setTimeout(() => this.#replace("no answer to the auth frame"), this.#options.timeout);
+    const timer = setTimeout(
+      () => this.#replace("no answer to the auth frame"),
+      timerDelay(this.#options.timeout),
+    );
     this.#handshake = { socket, token, authId, format, codec, heardAnything: false, timer };
     // The auth frame is always JSON text, whatever format it asks for.
     const auth: OutboundFrame = { id: authId, type: "request", method: "auth", ts: new Date() };

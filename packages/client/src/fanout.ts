@@ -5,6 +5,7 @@ import type { EnqueueParams } from "./protocol/methods.js";
 import type { EnqueueResult, Job, JobEvent } from "./protocol/types.js";
 import type { RequestOptions } from "./requests.js";
 import type { Subscription } from "./subscription.js";
+import { timerDelay } from "./timer-delay.js";
 
 /** The part of the client the fan-out helpers use. */
 export interface FanoutClient {
@@ -84,7 +85,7 @@ export async function waitForJob<P = unknown>(
       if (timeout !== undefined) {
         const timer = setTimeout(
           () => reject(new TimeoutError(`job ${jobId} did not finish within ${timeout} ms`)),
-          timeout,
+          timerDelay(timeout),
         );
         cleanups.push(() => clearTimeout(timer));
       }

@@ -1,5 +1,6 @@
 import { AbortError, ConnectionError, type DispatchError, errorFromServer, TimeoutError } from "./errors.js";
 import type { Frame } from "./protocol/frame.js";
+import { timerDelay } from "./timer-delay.js";
 
 /** Per-call options of every request method. */
 export interface RequestOptions {
@@ -22,9 +23,6 @@ interface Pending {
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 }
-
-/** The longest delay `setTimeout` honours (about 24.8 days). */
-const MAX_DELAY = 2_147_483_647;
 
 /** Sends one request frame; throws when the frame cannot be sent (oversize). */
 export type SendRequest = (id: string, method: string, dataJson: string | undefined) => void;
@@ -156,9 +154,8 @@ export class RequestTable {
     this.#timer = undefined;
     this.#timerAt = at;
     if (at === Number.POSITIVE_INFINITY) return;
-    // Runtimes fire a delay beyond 2^31 - 1 ms at once: cap it, and re-arm when it fires early.
-    const delay = Math.min(MAX_DELAY, Math.max(0, at - performance.now()));
-    this.#timer = setTimeout(() => this.#expire(), delay);
+    // Capped: a deadline beyond the longest timer re-arms when the timer fires.
+    this.#timer = setTimeout(() => this.#expire(), timerDelay(at - performance.now()));
   }
 
   #expire(): void {

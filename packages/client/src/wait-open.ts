@@ -1,6 +1,7 @@
 import type { ConnectionStatus, Observable } from "./connection-state.js";
 import { ConnectionError, TimeoutError } from "./errors.js";
 import type { RequestOptions } from "./requests.js";
+import { timerDelay } from "./timer-delay.js";
 
 /**
  * Resolves with the session id (`""` where there is none, as over SSE) once
@@ -27,7 +28,7 @@ export function waitUntilOpen(
     const timer = setTimeout(() => {
       done();
       reject(new TimeoutError(`no session within ${timeout} ms`, { cause: status.get().error }));
-    }, timeout);
+    }, timerDelay(timeout));
     const onAbort = () => {
       done();
       reject(signal?.reason);

@@ -8,6 +8,7 @@ import {
   TimeoutError,
 } from "../errors.js";
 import type { Frame } from "../protocol/frame.js";
+import { timerDelay } from "../timer-delay.js";
 
 /** One HTTP RPC call. */
 export interface RpcCall {
@@ -56,7 +57,7 @@ export function rpcUrlOf(dwpUrl: string): string {
 export async function rpcCall(call: RpcCall): Promise<unknown> {
   if (call.signal?.aborted) throw new AbortError(undefined, { cause: call.signal.reason });
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), call.timeout);
+  const timer = setTimeout(() => timeout.abort(), timerDelay(call.timeout));
   const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
   const frame = { id: `rpc-${++counter}`, type: "request", method: call.method, ts: new Date() } as const;
   const body = jsonCodec.encode(call.dataJson === undefined ? frame : { ...frame, dataJson: call.dataJson });
