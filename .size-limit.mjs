@@ -34,13 +34,15 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 8.43 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 8.51 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 10.83 kB
+//   with partysocket asked 9 kB, measured 10.90 kB
 //   @dispatch/react  asked 3 kB, measured 5.33 kB
 // Lower them as the code shrinks; never raise one without saying why.
 // Raised: "every chunk" 25 → 25.5 kB for the request table's shared deadline
-// timer (+0.1 kB), which took concurrent requests from 0.83 to 0.93 of bare ws.
+// timer (+0.1 kB), which took concurrent requests from 0.83 to 0.93 of bare ws;
+// "without partysocket" 8.5 → 9 kB for validating per-call timeouts (+0.08 kB:
+// NaN would never fire on the shared timer, 0 would fail before sending).
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
@@ -49,7 +51,7 @@ export default [
     ignore: ["partysocket"],
     modifyEsbuildConfig: initialOnly,
     gzip: true,
-    limit: "8.5 kB",
+    limit: "9 kB",
   },
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, with partysocket",

@@ -15,6 +15,7 @@ import { Router } from "./router.js";
 import type { SlowLane, SlowLaneOptions } from "./slow-lane.js";
 import { LazySseLink } from "./sse-lazy.js";
 import { type EventListener, type SubscribeOptions, Subscription } from "./subscription.js";
+import { invalidTimeout } from "./timer-delay.js";
 import { resolveToken } from "./token.js";
 import { waitUntilOpen } from "./wait-open.js";
 import { WireSubscriptions } from "./wire-subscriptions.js";
@@ -142,6 +143,8 @@ export class DispatchCore {
    * trying in the background unless closed.
    */
   connect(options: RequestOptions = {}): Promise<string> {
+    const invalid = invalidTimeout(options.timeout);
+    if (invalid) return Promise.reject(invalid);
     this.#link.start();
     return waitUntilOpen(this.#link.status, options.timeout ?? this.options.timeout, options.signal);
   }
@@ -213,6 +216,8 @@ export class DispatchCore {
 
   /** Sends a request whose data is already JSON text. */
   protected send(method: string, dataJson: string | undefined, given: RequestOptions): Promise<unknown> {
+    const invalid = invalidTimeout(given.timeout);
+    if (invalid) return Promise.reject(invalid);
     const options = withSlowTimeout(method, given, this.options.timeout);
     if (this.state === "closed")
       return Promise.reject(new ConnectionError("client closed", { closed: true }));

@@ -22,6 +22,7 @@ import {
   startWorkflowData,
 } from "./request-data.js";
 import type { RequestOptions } from "./requests.js";
+import { invalidTimeout } from "./timer-delay.js";
 import { resolveToken } from "./token.js";
 import { rpcCall, rpcUrlOf } from "./transports/rpc.js";
 
@@ -85,6 +86,8 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
 
   const send = async (build: () => RequestData, callOptions: RequestOptions = {}): Promise<unknown> => {
     const { method, dataJson } = build();
+    const invalid = invalidTimeout(callOptions.timeout);
+    if (invalid) throw invalid;
     return rpcCall({
       fetch: fetchFn,
       url: rpcUrl,

@@ -1,3 +1,5 @@
+import { ValidationError } from "./errors.js";
+
 /** The longest delay `setTimeout` honours (about 24.8 days). */
 export const MAX_TIMER_DELAY = 2_147_483_647;
 
@@ -13,4 +15,14 @@ export const MAX_TIMER_DELAY = 2_147_483_647;
  */
 export function timerDelay(ms: number): number {
   return Math.min(MAX_TIMER_DELAY, Math.max(0, ms));
+}
+
+/**
+ * The `ValidationError` for a per-call timeout that is not a positive number,
+ * or `undefined` when it is fine (or absent). `NaN` would never fire on the
+ * shared request timer; `0` or less would time out before the frame left.
+ */
+export function invalidTimeout(timeout: number | undefined): ValidationError | undefined {
+  if (timeout === undefined || (typeof timeout === "number" && timeout > 0)) return undefined;
+  return new ValidationError(`timeout must be a positive number of ms, got ${String(timeout)}`);
 }

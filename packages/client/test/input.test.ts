@@ -36,6 +36,18 @@ describe("bad input gets clear, typed errors", () => {
     await expect(client.enqueue("x", {}, { priority: 1.5 })).rejects.toThrow(/priority/);
   });
 
+  it("refuses a per-call timeout that is not a positive number, and accepts Infinity", async () => {
+    const server = await startServer({ jobs: {} });
+    const { client, recorder } = clientFor(server);
+    for (const timeout of [Number.NaN, 0, -5, "10" as unknown as number]) {
+      await expect(client.stats({ timeout })).rejects.toThrow(/timeout must be a positive number of ms/);
+      await expect(client.connect({ timeout })).rejects.toBeInstanceOf(ValidationError);
+    }
+    expect(recorder.frames("stats")).toHaveLength(0);
+    await expect(client.connect({ timeout: Number.POSITIVE_INFINITY })).resolves.toMatch(/^ws_/);
+    await expect(client.stats({ timeout: Number.POSITIVE_INFINITY })).resolves.toHaveProperty("broker");
+  });
+
   it("refuses invalid channel names", async () => {
     const server = await startServer();
     const { client } = clientFor(server);

@@ -161,6 +161,7 @@ describe("createRpcClient without a server", () => {
     await expect(rpc.getJob("")).rejects.toBeInstanceOf(ValidationError);
     await expect(rpc.enqueue("x", { n: 1n })).rejects.toBeInstanceOf(ValidationError);
     await expect(rpc.request("")).rejects.toBeInstanceOf(ValidationError);
+    await expect(rpc.getJob("job_1", { timeout: Number.NaN })).rejects.toThrow(/timeout must be a positive/);
     expect(calls).toBe(0);
     const empty = createRpcClient({ url, token: async () => "", fetch: counting });
     await expect(empty.stats()).rejects.toBeInstanceOf(ValidationError);
