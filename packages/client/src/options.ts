@@ -2,6 +2,7 @@ import type { Format } from "./codecs/codec.js";
 import { readEnv } from "./env.js";
 import { ValidationError } from "./errors.js";
 import { consoleLogger, type Logger } from "./logger.js";
+import { MAX_TIMER_DELAY } from "./timer-delay.js";
 
 /** A token, or a function asked again on every (re)connect. */
 export type TokenProvider = string | (() => string | Promise<string>);
@@ -121,6 +122,16 @@ function positive(name: string, value: number, allowZero = false): number {
   return value;
 }
 
+/** A timer period: beyond what `setTimeout` holds, runtimes fire after 1 ms, so an interval of `Infinity` would ping or reconnect in a tight loop. */
+function period(name: string, value: number, allowZero = false): number {
+  if (positive(name, value, allowZero) > MAX_TIMER_DELAY) {
+    throw new ValidationError(
+      `${name} must be at most ${MAX_TIMER_DELAY} ms${allowZero ? "; 0 turns it off" : ""}`,
+    );
+  }
+  return value;
+}
+
 /** Applies defaults and the environment, and refuses bad input with a clear message. */
 export function resolveOptions(options: DispatchOptions = {}): ResolvedOptions {
   const url = options.url ?? readEnv("DISPATCH_URL");
@@ -164,14 +175,14 @@ export function resolveOptions(options: DispatchOptions = {}): ResolvedOptions {
     reconnect: options.reconnect ?? true,
     maxRetries: positive("maxRetries", options.maxRetries ?? Number.POSITIVE_INFINITY, true),
     timeout: positive("timeout", options.timeout ?? 30_000),
-    heartbeatInterval: positive("heartbeatInterval", options.heartbeatInterval ?? 15_000, true),
+    heartbeatInterval: period("heartbeatInterval", options.heartbeatInterval ?? 15_000, true),
     WebSocket: WebSocketCtor,
     fetch: options.fetch ?? (globalThis.fetch ? globalThis.fetch.bind(globalThis) : undefined),
     logger: options.logger ?? (trace ? consoleLogger : undefined),
     traceFrames: trace,
     slowRequests,
-    minReconnectDelay: positive("minReconnectDelay", options.minReconnectDelay ?? 500),
-    maxReconnectDelay: positive("maxReconnectDelay", options.maxReconnectDelay ?? 10_000),
+    minReconnectDelay: period("minReconnectDelay", options.minReconnectDelay ?? 500),
+    maxReconnectDelay: period("maxReconnectDelay", options.maxReconnectDelay ?? 10_000),
     transport,
   };
 }

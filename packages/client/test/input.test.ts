@@ -77,6 +77,15 @@ describe("bad input gets clear, typed errors", () => {
     expect(() => new Dispatch({ url: "wss://x/dwp", token: "t", WebSocket, timeout: -1 })).toThrow(
       /timeout must be/,
     );
+    // Beyond setTimeout's range a runtime fires after 1 ms: a ping or reconnect loop.
+    const forever = Number.POSITIVE_INFINITY;
+    expect(
+      () => new Dispatch({ url: "wss://x/dwp", token: "t", WebSocket, heartbeatInterval: forever }),
+    ).toThrow("heartbeatInterval must be at most 2147483647 ms; 0 turns it off");
+    expect(() => new Dispatch({ url: "wss://x/dwp", token: "t", WebSocket, maxReconnectDelay: 3e9 })).toThrow(
+      /maxReconnectDelay must be at most/,
+    );
+    expect(() => new Dispatch({ url: "wss://x/dwp", token: "t", WebSocket, timeout: forever })).not.toThrow();
   });
 
   it("reads DISPATCH_URL and DISPATCH_TOKEN from the environment", async () => {
