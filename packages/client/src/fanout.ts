@@ -5,7 +5,7 @@ import type { EnqueueParams } from "./protocol/methods.js";
 import type { EnqueueResult, Job, JobEvent } from "./protocol/types.js";
 import type { RequestOptions } from "./requests.js";
 import type { Subscription } from "./subscription.js";
-import { timerDelay } from "./timer-delay.js";
+import { invalidTimeout, timerDelay } from "./timer-delay.js";
 
 /** The part of the client the fan-out helpers use. */
 export interface FanoutClient {
@@ -60,6 +60,8 @@ export async function waitForJob<P = unknown>(
   options: WaitOptions = {},
 ): Promise<Job<P>> {
   const { signal, timeout, pollInterval = 10_000 } = options;
+  const invalid = invalidTimeout(timeout) ?? invalidTimeout(pollInterval, "pollInterval");
+  if (invalid) throw invalid;
   if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
   const sub = client.subscribe<JobEvent>(`job:${jobId}`);
   const cleanups: Array<() => void> = [() => void sub.unsubscribe()];
@@ -80,7 +82,7 @@ export async function waitForJob<P = unknown>(
         for await (const event of sub) onEvent(event);
       })().catch(reject);
       cleanups.push(client.onGap((gap) => gap.channels.includes(`job:${jobId}`) && check()));
-      const poll = setInterval(check, pollInterval);
+      const poll = setInterval(check, timerDelay(pollInterval));
       cleanups.push(() => clearInterval(poll));
       if (timeout !== undefined) {
         const timer = setTimeout(

@@ -18,11 +18,12 @@ export function timerDelay(ms: number): number {
 }
 
 /**
- * The `ValidationError` for a per-call timeout that is not a positive number,
- * or `undefined` when it is fine (or absent). `NaN` would never fire on the
- * shared request timer; `0` or less would time out before the frame left.
+ * The `ValidationError` for a per-call timeout (or poll interval) that is not
+ * a positive number, or `undefined` when it is fine (or absent). `NaN` would
+ * never fire on the shared request timer; `0` or less would time out before
+ * the frame left, or poll in a tight loop.
  */
-export function invalidTimeout(timeout: number | undefined): ValidationError | undefined {
+export function invalidTimeout(timeout: number | undefined, name = "timeout"): ValidationError | undefined {
   if (timeout === undefined || (typeof timeout === "number" && timeout > 0)) return undefined;
-  return new ValidationError(`timeout must be a positive number of ms, got ${String(timeout)}`);
+  return new ValidationError(`${name} must be a positive number of ms, got ${String(timeout)}`);
 }

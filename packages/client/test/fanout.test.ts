@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DispatchError, TimeoutError } from "../src/errors.js";
+import { DispatchError, TimeoutError, ValidationError } from "../src/errors.js";
 import { clientFor, startServer } from "./setup.js";
 
 const handlers = {
@@ -47,6 +47,20 @@ describe("fan-out and fan-in", () => {
     const waiting = client.waitForJob(job_id, { signal: controller.signal });
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ code: "aborted" });
+  });
+
+  it("waitForJob and gather refuse a poll interval or timeout that is not a positive number", async () => {
+    const server = await startServer({ jobs: handlers });
+    const { client, recorder } = clientFor(server);
+    const { job_id } = await client.enqueue("hang", {});
+    // pollInterval 0 would re-read the job in a tight loop; NaN would time out at once.
+    await expect(client.waitForJob(job_id, { pollInterval: 0 })).rejects.toThrow(
+      "pollInterval must be a positive number of ms, got 0",
+    );
+    await expect(client.waitForJob(job_id, { timeout: Number.NaN })).rejects.toBeInstanceOf(ValidationError);
+    await expect(client.gather([job_id], { pollInterval: -1 })).rejects.toBeInstanceOf(ValidationError);
+    expect(recorder.frames("job.get")).toHaveLength(0);
+    expect(recorder.frames("subscribe")).toHaveLength(0);
   });
 
   it("batch enqueues pipelined and gather reports every outcome", async () => {
