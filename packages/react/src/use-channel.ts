@@ -1,4 +1,4 @@
-import type { Channel, StreamEvent } from "@dispatch/client";
+import { type Channel, type StreamEvent, ValidationError } from "@dispatch/client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { type EventLog, eventLogQueryOptions } from "./event-log.js";
@@ -57,6 +57,10 @@ export function useChannel<E extends StreamEvent = StreamEvent>(
   options: UseChannelOptions<E> = {},
 ): UseChannelResult<E> {
   const { enabled = true, limit = 200, onEvent, paused = false } = options;
+  // NaN (say, from Number() of a missing URL parameter) would silently turn
+  // off trimming and let the shared buffer grow without bound.
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new ValidationError(`useChannel: limit must be a positive integer, got ${String(limit)}`);
   const client = useDispatch();
   const queryClient = useQueryClient();
   const active = enabled && typeof channel === "string" && (channel as string) !== "";

@@ -78,6 +78,19 @@ describe("useChannel", () => {
     expect(result.current.all.received).toBe(5);
   });
 
+  it("refuses a limit that is not a positive integer", () => {
+    env = setup({ url: "ws://127.0.0.1:7778/dwp" });
+    // React reports the render error on the console as well; keep the output clean.
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
+    for (const limit of [Number.NaN, 0, -1, 2.5]) {
+      expect(() => renderHook(() => useChannel("jobs", { limit }), { wrapper: env.wrapper })).toThrow(
+        `useChannel: limit must be a positive integer, got ${limit}`,
+      );
+    }
+    quiet.mockRestore();
+    expect(mock.sent("subscribe")).toHaveLength(0);
+  });
+
   it("renders once per frame under a flood, keeping only `limit` events", async () => {
     env = setup({ url: "ws://127.0.0.1:7778/dwp" });
     const frames = manualFrames();
