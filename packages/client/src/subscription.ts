@@ -1,5 +1,6 @@
 import type { Channel } from "./channels.js";
 import { type Deferred, deferred } from "./deferred.js";
+import { ValidationError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { StreamEvent } from "./protocol/types.js";
 
@@ -12,7 +13,8 @@ export interface SubscribeOptions<E extends StreamEvent = StreamEvent> {
   listener?: EventListener<E>;
   /**
    * Most events buffered for the iterator. Past it the oldest are dropped and
-   * a gap is reported for this channel. Default 50,000.
+   * a gap is reported for this channel. Default 50,000; `Infinity` turns
+   * the bound off.
    */
   maxBuffered?: number;
 }
@@ -67,7 +69,11 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
   ) {
     this.#host = host;
     this.#listener = options.listener;
-    this.#maxBuffered = options.maxBuffered ?? 50_000;
+    const max = options.maxBuffered ?? 50_000;
+    // NaN would never compare as full: the buffer would grow without bound.
+    if (!(Number.isInteger(max) && max > 0) && max !== Number.POSITIVE_INFINITY)
+      throw new ValidationError(`maxBuffered must be a positive integer or Infinity, got ${String(max)}`);
+    this.#maxBuffered = max;
     this.ready = this.#confirmation.promise;
   }
 

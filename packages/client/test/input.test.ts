@@ -48,11 +48,17 @@ describe("bad input gets clear, typed errors", () => {
     await expect(client.stats({ timeout: Number.POSITIVE_INFINITY })).resolves.toHaveProperty("broker");
   });
 
-  it("refuses invalid channel names", async () => {
+  it("refuses invalid channel names and buffer bounds", async () => {
     const server = await startServer();
     const { client } = clientFor(server);
     expect(() => client.subscribe("nope" as never)).toThrow(/invalid channel "nope"/);
     expect(() => client.subscribe("job:" as never)).toThrow(ValidationError);
+    for (const maxBuffered of [Number.NaN, 0, 1.5]) {
+      expect(() => client.subscribe("jobs", { maxBuffered })).toThrow(
+        /maxBuffered must be a positive integer/,
+      );
+    }
+    expect(client.subscribe("jobs", { maxBuffered: Number.POSITIVE_INFINITY }).closed).toBe(false);
   });
 
   it("refuses a missing url or token, and plain ws: off loopback", () => {
