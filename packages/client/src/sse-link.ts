@@ -173,10 +173,13 @@ export class SseLink {
     this.#rpc("subscribe", JSON.stringify({ channel: "firehose" }), this.#closer.signal).then(
       () => this.#usable(),
       (error: DispatchError) => {
-        if (this.state === "closed") return;
+        // A stream that opened meanwhile already proved the token: a late
+        // probe failure must not pull the state back to "reconnecting".
+        if (this.state === "closed" || this.#probed) return;
         if (error.code === 403) return this.#usable();
-        if (error instanceof AuthError) return this.close(error);
-        const { minReconnectDelay: min, maxReconnectDelay: max } = this.#options;
+        const { minReconnectDelay: min, maxReconnectDelay: max, reconnect, maxRetries } = this.#options;
+        if (error instanceof AuthError || !reconnect || this.#probeAttempt >= maxRetries)
+          return this.close(error);
         const delay = Math.min(max, min * 2 ** this.#probeAttempt++) * (0.5 + Math.random());
         this.#set("reconnecting", error);
         this.#probeTimer = setTimeout(() => this.#probe(), delay);

@@ -188,6 +188,47 @@ describe('transport: "sse"', () => {
     expect(() => good.subscribe("job:" as never)).toThrow(ValidationError);
   });
 
+  it("stays open when the token probe fails after a stream already proved the token", async () => {
+    const server = await startServer({ tokens });
+    let releaseProbe!: () => void;
+    const probeHeld = new Promise<void>((resolve) => {
+      releaseProbe = resolve;
+    });
+    let probeAnswered!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      probeAnswered = resolve;
+    });
+    let probes = 0;
+    // The link's probe is its only RPC subscribe to firehose; hold the first, then fail it.
+    const fetchFn: typeof fetch = async (input, init) => {
+      const isProbe = String(input).endsWith("/rpc") && String(init?.body).includes('"channel":"firehose"');
+      if (!isProbe || ++probes > 1) return fetch(input, init);
+      await probeHeld;
+      const error = { id: "x", type: "error", error: { code: 503, message: "unavailable" }, ts: new Date() };
+      const response = new Response(JSON.stringify(error), { status: 503 });
+      const text = response.text.bind(response);
+      response.text = () => text().finally(probeAnswered);
+      return response;
+    };
+    const client = sseClient(server.url, { fetch: fetchFn });
+    await client.subscribe("jobs").ready;
+    await expect.poll(() => client.state).toBe("open");
+    releaseProbe();
+    await answered;
+    // An RPC round trip later, the probe's failure has long been handled.
+    await client.stats();
+    expect(client.state).toBe("open");
+    expect(probes).toBe(1);
+  });
+
+  it("gives up probing with reconnect: false instead of retrying forever", async () => {
+    const server = await startServer({ tokens });
+    const down: typeof fetch = async () => new Response("", { status: 503 });
+    const client = sseClient(server.url, { fetch: down, reconnect: false });
+    await expect(client.connect()).rejects.toMatchObject({ code: 503 });
+    expect(client.state).toBe("closed");
+  });
+
   it("unsubscribe closes the stream and close() ends every iterator", async () => {
     const server = await startServer({ tokens });
     const client = sseClient(`${server.httpUrl}/dwp`);
