@@ -1,6 +1,6 @@
 import type { ConnectionState, ConnectionStatus } from "./connection-state.js";
 import { idleStatus, Observable } from "./connection-state.js";
-import type { DispatchError } from "./errors.js";
+import { ConnectionError, type DispatchError } from "./errors.js";
 import type { ResolvedOptions } from "./options.js";
 import type { RequestOptions } from "./requests.js";
 import type { SseLink } from "./sse-link.js";
@@ -17,12 +17,24 @@ export class LazySseLink {
   #closedWith: { error: DispatchError | undefined } | undefined;
 
   constructor(options: ResolvedOptions, onGap: (channels: string[], reason?: "subscribe") => void) {
-    this.#link = import("./sse-link.js").then(({ SseLink }) => {
-      const link = new SseLink(options, onGap);
-      link.status.subscribe((status) => this.status.set(status));
-      if (this.#closedWith) link.close(this.#closedWith.error);
-      return link;
-    });
+    this.#link = import("./sse-link.js").then(
+      ({ SseLink }) => {
+        const link = new SseLink(options, onGap);
+        link.status.subscribe((status) => this.status.set(status));
+        if (this.#closedWith) link.close(this.#closedWith.error);
+        return link;
+      },
+      // A chunk that fails to load (offline, a deploy that removed it) closes
+      // the client with a clear error rather than leaving every call pending.
+      (err: unknown) => {
+        const error = new ConnectionError(`the SSE transport failed to load: ${(err as Error).message}`, {
+          closed: true,
+          cause: err,
+        });
+        this.close(error);
+        throw error;
+      },
+    );
     this.#link.catch(() => {});
   }
 
@@ -32,7 +44,7 @@ export class LazySseLink {
 
   start(): void {
     if (this.state === "idle") this.status.set({ ...this.status.get(), state: "connecting" });
-    void this.#link.then((link) => link.start());
+    this.#link.then((link) => link.start(), ignore);
   }
 
   async request(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown> {
@@ -40,8 +52,9 @@ export class LazySseLink {
   }
 
   subscribe(sub: Subscription): void {
-    void this.#link.then((link) =>
-      this.#closedWith ? sub.end(this.#closedWith.error) : link.subscribe(sub),
+    this.#link.then(
+      (link) => (this.#closedWith ? sub.end(this.#closedWith.error) : link.subscribe(sub)),
+      (error: DispatchError) => sub.end(error),
     );
   }
 
@@ -52,6 +65,9 @@ export class LazySseLink {
   close(error?: DispatchError): void {
     this.#closedWith ??= { error };
     this.status.set({ ...this.status.get(), state: "closed", error });
-    void this.#link.then((link) => link.close(error));
+    this.#link.then((link) => link.close(error), ignore);
   }
 }
+
+/** The load failure is reported once, by the constructor. */
+function ignore(): void {}
