@@ -62,8 +62,10 @@ export function jobQueryOptions<P = unknown>(client: Dispatch, jobId: string) {
       }
     },
     retry: retryDispatchError,
+    // A cancel is not final: a running job's executor writes its own outcome
+    // over it later, and nobody may have been listening when it did.
     staleTime: (query: Query<Job<P>, Error, Job<P>, readonly unknown[]>) =>
-      staleUnlessFinished(isTerminalJob(query.state.data)),
+      staleUnlessFinished(isTerminalJob(query.state.data) && query.state.data?.state !== "cancelled"),
   });
 }
 

@@ -216,4 +216,15 @@ describe("useJob against scripted frames", () => {
     mock.emit(jobEvent("job.completed", ID, new Date(Date.now() + 1000)));
     await waitFor(() => expect(result.current.job.data?.state).toBe("completed"));
   });
+
+  it("reads a cached cancelled job again on mount: its outcome may have landed unheard", async () => {
+    env = setup();
+    // Cached (or hydrated) while cancelled; the executor then completed it with nobody subscribed.
+    env.queryClient.setQueryData(dispatchKeys.job(ID), emailJob(ID, { state: "cancelled" }));
+    mock.handle("job.get", () => emailJob(ID, { state: "completed", completed_at: at(50).toISOString() }));
+    const { result } = renderHook(() => useJob(ID), { wrapper: env.wrapper });
+    expect(result.current.data?.state).toBe("cancelled");
+    await waitFor(() => expect(result.current.data?.state).toBe("completed"));
+    expect(mock.sent("job.get")).toHaveLength(1);
+  });
 });
