@@ -1,5 +1,5 @@
 import type { ConnectionStatus, Observable } from "./connection-state.js";
-import { ConnectionError, TimeoutError } from "./errors.js";
+import { AbortError, ConnectionError, TimeoutError } from "./errors.js";
 import type { RequestOptions } from "./requests.js";
 import { timerDelay } from "./timer-delay.js";
 
@@ -13,6 +13,7 @@ export function waitUntilOpen(
   timeout: number,
   signal: RequestOptions["signal"],
 ): Promise<string> {
+  if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
   return new Promise((resolve, reject) => {
     const check = (current: ConnectionStatus): boolean => {
       if (current.state === "open") resolve(current.sessionId ?? "");
@@ -31,7 +32,7 @@ export function waitUntilOpen(
     }, timerDelay(timeout));
     const onAbort = () => {
       done();
-      reject(signal?.reason);
+      reject(new AbortError(undefined, { cause: signal?.reason }));
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     const done = () => {
