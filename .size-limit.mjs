@@ -34,9 +34,9 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 8.60 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 8.72 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 10.99 kB
+//   with partysocket asked 9 kB, measured 11.11 kB
 //   @dispatch/react  asked 3 kB, measured 5.40 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
@@ -46,7 +46,9 @@ function everyChunk(config) {
 // "without partysocket" 8.5 → 9 kB for validating per-call timeouts (+0.08 kB:
 // NaN would never fire on the shared timer, 0 would fail before sending);
 // "with partysocket" 11 → 11.5 kB for closing cleanly when the SSE chunk
-// fails to load (+0.05 kB; it left calls pending and rejections unhandled).
+// fails to load (+0.05 kB; it left calls pending and rejections unhandled);
+// "every chunk" 25.5 → 26 kB for the same care with the msgpack and slow-lane
+// chunks, and for close() aborting a running workflow.start (+0.3 kB).
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
@@ -71,7 +73,7 @@ export default [
     import: "*",
     modifyEsbuildConfig: everyChunk,
     gzip: true,
-    limit: "25.5 kB",
+    limit: "26 kB",
   },
   {
     name: "@dispatch/client/msgpack: the codec with @msgpack/msgpack (loaded on demand)",

@@ -238,7 +238,14 @@ export class DispatchCore {
 
   /** Loaded on the first slow request: many apps never start workflows from the browser. */
   #slow(): Promise<SlowLane> {
-    this.#slowLane ??= import("./slow-lane.js").then((m) => new m.SlowLane(this.#slowLaneOptions));
+    this.#slowLane ??= import("./slow-lane.js").then(
+      (m) => new m.SlowLane(this.#slowLaneOptions),
+      (err: unknown) => {
+        // Not cached: the next slow request tries to load it again.
+        this.#slowLane = undefined;
+        throw new ConnectionError(`the slow lane failed to load: ${(err as Error).message}`, { cause: err });
+      },
+    );
     return this.#slowLane;
   }
 
@@ -279,7 +286,10 @@ export class DispatchCore {
 
   #onClosed(error: DispatchError | undefined): void {
     this.#wire.closed();
-    void this.#slowLane?.then((lane) => lane.close());
+    this.#slowLane?.then(
+      (lane) => lane.close(),
+      () => {},
+    );
     const closedError = () => error ?? new ConnectionError("client closed", { closed: true });
     this.#requests.failAll(closedError);
     for (const sub of this.#router.all()) {

@@ -135,8 +135,17 @@ export class Connection {
     if (token === this.#refusedToken)
       return this.close(new AuthError("authentication failed: the token was refused"));
     const authId = `auth-${++this.#authCounter}`;
+    let codec = jsonCodec;
+    if (this.#format === "msgpack") {
+      try {
+        codec = await this.#hooks.loadMsgpack();
+      } catch (err) {
+        // The codec is a lazy chunk; without it a session still works in JSON.
+        this.#format = "json";
+        this.#options.logger?.warn("the msgpack codec failed to load; using JSON", err);
+      }
+    }
     const format = this.#format;
-    const codec = format === "msgpack" ? await this.#hooks.loadMsgpack() : jsonCodec;
     if (this.#stale(socket)) return;
     const timer = setTimeout(
       () => this.#replace("no answer to the auth frame"),

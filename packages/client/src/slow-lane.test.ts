@@ -50,6 +50,25 @@ describe("SlowLane", () => {
     expect(side.request).toHaveBeenCalledTimes(2);
   });
 
+  it("close() rejects a running RPC call as closed and aborts its fetch", async () => {
+    let fetchSignal: AbortSignal | undefined;
+    const hanging = vi.fn(
+      (_input: RequestInfo | URL, init?: RequestInit) =>
+        new Promise<Response>((_resolve, reject) => {
+          fetchSignal = init?.signal ?? undefined;
+          fetchSignal?.addEventListener("abort", () => reject(fetchSignal?.reason));
+        }),
+    );
+    const { lane: l } = lane({ fetch: hanging as typeof fetch, timeout: 15 * 60_000 });
+    const running = l.request("workflow.start", "{}", {});
+    await vi.waitFor(() => expect(hanging).toHaveBeenCalledTimes(1));
+    l.close();
+    await expect(running).rejects.toMatchObject({ name: "ConnectionError", code: "closed" });
+    expect(fetchSignal?.aborted).toBe(true);
+    await expect(l.request("workflow.start", "{}", {})).rejects.toMatchObject({ code: "closed" });
+    expect(hanging).toHaveBeenCalledTimes(1);
+  });
+
   it("does not re-send another way when RPC failed at the network level", async () => {
     const { lane: l, side } = lane({
       fetch: vi.fn(async () => Promise.reject(new TypeError("socket hang up"))),

@@ -1,4 +1,4 @@
-import { DispatchError } from "./errors.js";
+import { ConnectionError, DispatchError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { RequestOptions } from "./requests.js";
 import { rpcCall, rpcUrlOf } from "./transports/rpc.js";
@@ -50,6 +50,9 @@ export class SlowLane {
   #route: "rpc" | "socket";
   #side: SideChannel | undefined;
   #closed = false;
+  // Aborts RPC calls still running at close(): workflow.start may take up to
+  // 15 minutes, and its promise must not outlive the client.
+  readonly #closer = new AbortController();
   readonly #rpcUrl: string;
   readonly #options: SlowLaneOptions;
 
@@ -60,8 +63,11 @@ export class SlowLane {
   }
 
   async request(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown> {
+    if (this.#closed) throw closedError();
     if (this.#route === "rpc") {
       const token = await this.#options.token();
+      if (this.#closed) throw closedError();
+      const closer = this.#closer.signal;
       try {
         return await rpcCall({
           fetch: this.#options.fetch ?? fetch,
@@ -69,10 +75,11 @@ export class SlowLane {
           token,
           method,
           dataJson,
-          signal: options.signal,
+          signal: options.signal ? AbortSignal.any([options.signal, closer]) : closer,
           timeout: options.timeout ?? this.#options.timeout,
         });
       } catch (err) {
+        if (closer.aborted && !options.signal?.aborted) throw closedError();
         if (!(err instanceof DispatchError && err.code === 404 && err.message.startsWith("HTTP RPC")))
           throw err;
         this.#options.logger?.warn(
@@ -81,14 +88,20 @@ export class SlowLane {
         this.#route = "socket";
       }
     }
-    if (this.#closed) throw new DispatchError("closed", "client closed", { retryable: false });
+    if (this.#closed) throw closedError();
     this.#side ??= this.#options.openSideChannel();
     return this.#side.request(method, dataJson, options);
   }
 
   close(): void {
     this.#closed = true;
+    this.#closer.abort();
     this.#side?.close();
     this.#side = undefined;
   }
+}
+
+/** What a request gets when its client closes, as on the main socket. */
+function closedError(): ConnectionError {
+  return new ConnectionError("client closed", { closed: true });
 }
