@@ -122,6 +122,37 @@ describe("SseChannel", () => {
     expect(t.log.reconnecting).toEqual([]);
   });
 
+  it("delivers each event once when a rollover stream fails after running ahead", async () => {
+    const t = setup();
+    t.channel.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const [a] = t.streams;
+    t.send(a, 0, SSE_ROLLOVER_AT);
+    await vi.advanceTimersByTimeAsync(0);
+    const b = t.streams[1];
+    t.send(b, 905, 908); // the new stream is ahead of the old one…
+    b?.handlers.end(new ConnectionError("reset")); // …and fails
+    t.send(a, 900, 910); // the old stream repeats 905..907 on its way
+    await vi.advanceTimersByTimeAsync(0);
+    const tail = t.log.delivered.slice(SSE_ROLLOVER_AT);
+    expect(tail).toEqual([905, 906, 907, 900, 901, 902, 903, 904, 908, 909]);
+    expect(t.log.gaps).toBe(0);
+    // Once the old stream has paid back what the failed one delivered, a new rollover opens.
+    expect(t.streams.map((s) => s.kind)).toEqual(["first", "rollover", "rollover"]);
+  });
+
+  it("delivers two events of one stream that share type, time and topic", async () => {
+    const t = setup();
+    t.channel.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const [a] = t.streams;
+    t.send(a, 0, SSE_ROLLOVER_AT);
+    await vi.advanceTimersByTimeAsync(0);
+    t.send(a, 900, 901);
+    t.send(a, 900, 901); // a second event with the same key, on the same stream
+    expect(t.log.delivered.slice(SSE_ROLLOVER_AT)).toEqual([900, 900]);
+  });
+
   it("re-opens a dropped stream with jittered exponential backoff and reports the gap", async () => {
     const t = setup();
     t.channel.start();

@@ -66,6 +66,8 @@ export class SseChannel {
   #seen: Map<string, Live> | undefined;
   /** The old stream went away before an overlap was seen: the new stream's first event decides. */
   #unproven = false;
+  /** Events a failed rollover stream delivered that the old stream has yet to repeat. */
+  #owed = 0;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #everOpened = false;
@@ -144,7 +146,7 @@ export class SseChannel {
     if (live !== this.#current || this.#previous || this.#closed) return;
     // A stream whose rollover kept failing is spent: start over, with a gap.
     if (live.count >= SSE_CREDITS) this.#onEnd(live, undefined);
-    else if (live.count >= SSE_ROLLOVER_AT) this.#open("rollover");
+    else if (live.count >= SSE_ROLLOVER_AT && this.#owed === 0) this.#open("rollover");
   }
 
   /** `true` when the event is new. Only runs while a rollover is in progress or just ended. */
@@ -153,16 +155,17 @@ export class SseChannel {
     if (!seen) return true;
     const key = `${event.type}\u0000${event.ts}\u0000${event.topic ?? ""}`;
     const first = seen.get(key);
-    if (first !== undefined) {
-      if (first !== live) {
-        // The same event through both streams (even after the old one was
-        // retired): nothing can have fallen between them.
-        this.#unproven = false;
-        if (this.#previous) this.#retire(true);
-      }
+    // A key repeated on one stream is a different event (same type, time and
+    // topic): one stream never sends an event twice.
+    if (first !== undefined && first !== live) {
+      // The same event through both streams (even after the old one was
+      // retired): nothing can have fallen between them.
+      this.#unproven = false;
+      if (this.#owed > 0) this.#owed--;
+      if (this.#previous) this.#retire(true);
       return false;
     }
-    if (!this.#previous && live === this.#current) {
+    if (!this.#previous && live === this.#current && this.#owed === 0) {
       // The first fresh event after the old stream left: everything from here on is new.
       this.#seen = undefined;
       if (this.#unproven) this.#hooks.gap();
@@ -189,9 +192,12 @@ export class SseChannel {
     if (live !== this.#current) return;
     if (error && isFinal(error)) return this.#fail(error);
     if (this.#previous) {
-      // The rollover stream failed: keep the old one (it still has credits)
-      // and try again on its next event. `#seen` stays, so events the failed
-      // stream already delivered are not delivered twice.
+      // The rollover stream failed: keep the old one (it still has credits).
+      // What the failed stream delivered ahead of it stays in `#seen`, owed:
+      // the old stream repeats those events and they must not be delivered
+      // twice, so the next rollover waits until they are paid.
+      this.#owed = 0;
+      for (const by of this.#seen?.values() ?? []) if (by === live) this.#owed++;
       this.#current = this.#previous;
       this.#previous = undefined;
       return;
@@ -201,6 +207,7 @@ export class SseChannel {
     this.#current = undefined;
     this.#seen = undefined;
     this.#unproven = false;
+    this.#owed = 0;
     if (!this.#options.reconnect || this.#attempt >= this.#options.maxRetries) {
       return this.#fail(error ?? new ConnectionError("the SSE stream ended and reconnecting is off"));
     }
