@@ -174,6 +174,22 @@ describe("SseChannel", () => {
     expect(t.log.ready).toBe(1);
   });
 
+  it("starts the backoff over for a quiet stream that stayed open before it dropped", async () => {
+    const t = setup({ maxRetries: 1 });
+    t.channel.start();
+    await vi.advanceTimersByTimeAsync(0);
+    // A finished job's channel: no events, dropped by an idle proxy again and again.
+    for (let i = 0; i < 5; i++) {
+      const stream = t.streams.at(-1);
+      stream?.handlers.open();
+      await vi.advanceTimersByTimeAsync(60_000);
+      stream?.handlers.end(new ConnectionError("idle timeout"));
+      await vi.advanceTimersByTimeAsync(100); // the first backoff step: 100 ms × (0.5 + 0.5)
+      expect(t.streams).toHaveLength(i + 2);
+    }
+    expect(t.log.failed).toEqual([]);
+  });
+
   it("fails at once on a refusal, and after maxRetries on drops", async () => {
     const refused = setup();
     refused.refuseWith(new AuthError("unauthorized"));

@@ -43,6 +43,8 @@ interface Live {
   stream: SseStream | undefined;
   /** Events this stream delivered, duplicates included: each cost the server a credit. */
   count: number;
+  /** `Date.now()` when it opened. */
+  openedAt?: number;
 }
 
 /** A refusal is final; a network failure, timeout or 5xx may pass. */
@@ -123,6 +125,7 @@ export class SseChannel {
 
   #onOpen(live: Live, kind: DialKind): void {
     if (live !== this.#current) return;
+    live.openedAt = Date.now();
     if (!this.#everOpened) {
       this.#everOpened = true;
       this.#hooks.ready();
@@ -204,6 +207,12 @@ export class SseChannel {
     }
     // The current stream is gone: whatever was in flight is lost.
     live.stream?.close();
+    // A quiet channel (a finished job's) that a proxy drops when idle never
+    // sees an event reset the backoff; having stayed open a while counts too,
+    // while a stream the server ends at once (a revoked token) still backs off.
+    const stayed =
+      live.openedAt !== undefined && Date.now() - live.openedAt >= this.#options.maxReconnectDelay;
+    if (stayed) this.#attempt = 0;
     this.#current = undefined;
     this.#seen = undefined;
     this.#unproven = false;
