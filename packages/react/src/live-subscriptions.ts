@@ -68,9 +68,13 @@ export class LiveSubscriptions {
   /**
    * Counts one more user of `key`, creating its feed and subscription on the
    * first. `create` must always build the same kind of feed for a key.
-   * `release` is idempotent.
+   * `release` is idempotent. `ready` settles once the subscription is
+   * confirmed or refused (`undefined` when the client refused to subscribe).
    */
-  retain<F extends Feed>(key: string, create: () => F): { feed: F; release: () => void } {
+  retain<F extends Feed>(
+    key: string,
+    create: () => F,
+  ): { feed: F; release: () => void; ready: Promise<void> | undefined } {
     let entry = this.#entries.get(key);
     if (entry === undefined) {
       entry = this.#open(create());
@@ -88,7 +92,7 @@ export class LiveSubscriptions {
       held.linger = setTimeout(() => this.#close(key, held), this.#lingerMs);
     };
     // Keys are namespaced by feed kind, so the entry's feed is an F.
-    return { feed: held.feed as F, release };
+    return { feed: held.feed as F, release, ready: held.subscription?.ready };
   }
 
   /** The feed of `key`, if it is retained or lingering. */

@@ -30,10 +30,17 @@ export function useLiveFeed<E extends StreamEvent = StreamEvent>(
   const onEventRef = useRef(onEvent);
   onEventRef.current = onEvent;
 
+  const lastClient = useRef(client);
   useEffect(() => {
     if (key === undefined) return;
+    const swapped = lastClient.current !== client;
+    lastClient.current = client;
     const live = liveSubscriptionsFor(client, queryClient);
-    const { release } = live.retain(key, () => createRef.current());
+    const { feed, release, ready } = live.retain(key, () => createRef.current());
+    // A new client (the provider's url, format or client changed) never saw
+    // what happened while it was connecting, and reports no reconnect gap for
+    // its first session: re-read once it listens.
+    if (swapped) ready?.then(() => feed.gap({ channels: [feed.channel], reason: "reconnect" }), noop);
     const stop = live.listen(key, (event) => onEventRef.current?.(event as E));
     return () => {
       stop();

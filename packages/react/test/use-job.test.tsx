@@ -1,9 +1,11 @@
+import { Dispatch } from "@dispatch/client";
 import { createMockDispatch, type JobInput, jobEvent, MockError, wireJob } from "@dispatch/client/testing";
-import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
+import type { QueryClient } from "@tanstack/react-query";
+import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { useState } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { dispatchKeys, useCancelJob, useEnqueue, useJob } from "../src/index.js";
-import { held, MOCK_URL, setup } from "./setup-client.js";
+import { DispatchProvider, dispatchKeys, useCancelJob, useEnqueue, useJob } from "../src/index.js";
+import { held, MOCK_URL, setup, TOKEN } from "./setup-client.js";
 
 const mock = createMockDispatch({ url: MOCK_URL });
 /** The job these tests read: an email, created a minute ago. */
@@ -32,6 +34,19 @@ afterEach(() => {
 afterAll(() => mock.close());
 
 const at = (ms: number): Date => new Date(Date.UTC(2026, 0, 2, 3, 4, 5) + ms);
+
+function JobView() {
+  const { data, isLive } = useJob(ID);
+  return <p>{`${data?.state ?? "none"} ${isLive ? "live" : "off"}`}</p>;
+}
+
+function JobApp({ client, queryClient }: { client: Dispatch; queryClient: QueryClient }) {
+  return (
+    <DispatchProvider client={client} queryClient={queryClient}>
+      <JobView />
+    </DispatchProvider>
+  );
+}
 
 describe("useJob against scripted frames", () => {
   it("subscribes before it reads, and applies events that beat the read", async () => {
@@ -215,6 +230,23 @@ describe("useJob against scripted frames", () => {
     state = "completed";
     mock.emit(jobEvent("job.completed", ID, new Date(Date.now() + 1000)));
     await waitFor(() => expect(result.current.job.data?.state).toBe("completed"));
+  });
+
+  it("reads the job again when the provider switches to another client", async () => {
+    env = setup();
+    let state: "running" | "completed" = "running";
+    mock.handle("job.get", () => emailJob(ID, { state, started_at: at(10).toISOString() }));
+    const other = new Dispatch({ url: MOCK_URL, token: TOKEN, heartbeatInterval: 0 });
+    const { rerender } = render(<JobApp client={env.client} queryClient={env.queryClient} />);
+    await screen.findByText("running live");
+    // The job completes while the view moves to a new client (say, a new url):
+    // its event reaches neither subscription, and the new client reports no gap.
+    state = "completed";
+    rerender(<JobApp client={other} queryClient={env.queryClient} />);
+    // Finished, so useJob lets the subscription go: "off".
+    await screen.findByText("completed off");
+    expect(mock.sent("job.get")).toHaveLength(2);
+    other.close();
   });
 
   it("reads a cached cancelled job again on mount: its outcome may have landed unheard", async () => {
