@@ -12,7 +12,7 @@ import type { StreamEvent } from "./protocol/types.js";
 import { anyData } from "./request-data.js";
 import { type RequestOptions, RequestTable, type SendRequest } from "./requests.js";
 import { Router } from "./router.js";
-import type { SlowLane, SlowLaneOptions } from "./slow-lane.js";
+import { LazySlowLane } from "./slow-lane-lazy.js";
 import { LazySseLink } from "./sse-lazy.js";
 import { type EventListener, type SubscribeOptions, Subscription } from "./subscription.js";
 import { invalidTimeout } from "./timer-delay.js";
@@ -37,8 +37,7 @@ export class DispatchCore {
   readonly #wire: WireSubscriptions;
   readonly #credits: CreditGranter;
   readonly #gaps = new Emitter<GapEvent>();
-  readonly #slowLaneOptions: SlowLaneOptions;
-  #slowLane: Promise<SlowLane> | undefined;
+  readonly #slowLane: LazySlowLane;
   /** Set on the second socket itself: it sends slow requests on its own socket, not through another lane. */
   #direct = false;
   #creditCounter = 0;
@@ -86,7 +85,7 @@ export class DispatchCore {
         logger?.warn("could not grant credits", err);
       }
     });
-    this.#slowLaneOptions = {
+    this.#slowLane = new LazySlowLane({
       url: this.options.url,
       route: this.options.slowRequests,
       fetch: this.options.fetch,
@@ -106,7 +105,7 @@ export class DispatchCore {
           close: () => side.close(),
         };
       },
-    };
+    });
   }
 
   /** The connection state. */
@@ -230,23 +229,9 @@ export class DispatchCore {
         ),
       );
     }
-    if (SLOW_METHODS.has(method) && !this.#direct)
-      return this.#slow().then((lane) => lane.request(method, dataJson, options));
+    if (SLOW_METHODS.has(method) && !this.#direct) return this.#slowLane.request(method, dataJson, options);
     this.#link.start();
     return this.#requests.start(method, dataJson, options, this.state === "open" ? this.#sender : undefined);
-  }
-
-  /** Loaded on the first slow request: many apps never start workflows from the browser. */
-  #slow(): Promise<SlowLane> {
-    this.#slowLane ??= import("./slow-lane.js").then(
-      (m) => new m.SlowLane(this.#slowLaneOptions),
-      (err: unknown) => {
-        // Not cached: the next slow request tries to load it again.
-        this.#slowLane = undefined;
-        throw new ConnectionError(`the slow lane failed to load: ${(err as Error).message}`, { cause: err });
-      },
-    );
-    return this.#slowLane;
   }
 
   readonly #sender: SendRequest = (id, method, dataJson) => {
@@ -286,10 +271,7 @@ export class DispatchCore {
 
   #onClosed(error: DispatchError | undefined): void {
     this.#wire.closed();
-    this.#slowLane?.then(
-      (lane) => lane.close(),
-      () => {},
-    );
+    this.#slowLane.close();
     const closedError = () => error ?? new ConnectionError("client closed", { closed: true });
     this.#requests.failAll(closedError);
     for (const sub of this.#router.all()) {
