@@ -52,11 +52,21 @@ function setup(options: { maxRetries?: number; reconnect?: boolean } = {}) {
   const send = (stream: FakeStream | undefined, from: number, to: number) => {
     for (let n = from; n < to; n++) stream?.handlers.event(event(n));
   };
+  /** Starts the channel and feeds its first stream up to the rollover: `[a, b]`, the old and the new stream. */
+  const rollOver = async (): Promise<[FakeStream | undefined, FakeStream | undefined]> => {
+    channel.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const [a] = streams;
+    send(a, 0, SSE_ROLLOVER_AT);
+    await vi.advanceTimersByTimeAsync(0);
+    return [a, streams[1]];
+  };
   return {
     channel,
     streams,
     log,
     send,
+    rollOver,
     refuseWith: (error: DispatchError | undefined) => {
       refuse = error;
     },
@@ -109,12 +119,8 @@ describe("SseChannel", () => {
 
   it("keeps the old stream when the rollover stream fails, and tries again on its next event", async () => {
     const t = setup();
-    t.channel.start();
-    await vi.advanceTimersByTimeAsync(0);
-    const [a] = t.streams;
-    t.send(a, 0, SSE_ROLLOVER_AT);
-    await vi.advanceTimersByTimeAsync(0);
-    t.streams[1]?.handlers.end(new ConnectionError("reset"));
+    const [a, b] = await t.rollOver();
+    b?.handlers.end(new ConnectionError("reset"));
     expect(a?.closed).toBe(false);
     t.send(a, 900, 901);
     await vi.advanceTimersByTimeAsync(0);
@@ -124,12 +130,7 @@ describe("SseChannel", () => {
 
   it("delivers each event once when a rollover stream fails after running ahead", async () => {
     const t = setup();
-    t.channel.start();
-    await vi.advanceTimersByTimeAsync(0);
-    const [a] = t.streams;
-    t.send(a, 0, SSE_ROLLOVER_AT);
-    await vi.advanceTimersByTimeAsync(0);
-    const b = t.streams[1];
+    const [a, b] = await t.rollOver();
     t.send(b, 905, 908); // the new stream is ahead of the old one…
     b?.handlers.end(new ConnectionError("reset")); // …and fails
     t.send(a, 900, 910); // the old stream repeats 905..907 on its way
@@ -143,11 +144,7 @@ describe("SseChannel", () => {
 
   it("delivers two events of one stream that share type, time and topic", async () => {
     const t = setup();
-    t.channel.start();
-    await vi.advanceTimersByTimeAsync(0);
-    const [a] = t.streams;
-    t.send(a, 0, SSE_ROLLOVER_AT);
-    await vi.advanceTimersByTimeAsync(0);
+    const [a] = await t.rollOver();
     t.send(a, 900, 901);
     t.send(a, 900, 901); // a second event with the same key, on the same stream
     expect(t.log.delivered.slice(SSE_ROLLOVER_AT)).toEqual([900, 900]);
