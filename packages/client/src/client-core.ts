@@ -91,7 +91,7 @@ export class DispatchCore {
       fetch: this.options.fetch,
       timeout: this.options.timeout,
       logger,
-      token: () => resolveToken(this.options.token),
+      token: (timeout, signal) => resolveToken(this.options.token, timeout, signal),
       openSideChannel: () => {
         const side = new DispatchCore({
           ...options,

@@ -2,12 +2,20 @@ import type { Codec, Format, OutboundFrame, WireMessage } from "./codecs/codec.j
 import { jsonCodec } from "./codecs/json.js";
 import type { ConnectionState, ConnectionStatus } from "./connection-state.js";
 import { idleStatus, Observable } from "./connection-state.js";
-import { AuthError, ConnectionError, DispatchError, errorFromServer, ValidationError } from "./errors.js";
+import {
+  AuthError,
+  ConnectionError,
+  type DispatchError,
+  errorFromServer,
+  TimeoutError,
+  ValidationError,
+} from "./errors.js";
 import { Heartbeat } from "./heartbeat.js";
 import type { ResolvedOptions } from "./options.js";
 import { type Frame, MAX_FRAME_BYTES } from "./protocol/frame.js";
 import { ReconnectingSocket } from "./socket.js";
 import { timerDelay } from "./timer-delay.js";
+import { resolveToken } from "./token.js";
 import { traceFrame } from "./trace.js";
 
 /** What the client hears from its connection. */
@@ -121,15 +129,12 @@ export class Connection {
     if (this.#stale(socket)) return;
     let token: string;
     try {
-      const provided =
-        typeof this.#options.token === "function" ? await this.#options.token() : this.#options.token;
-      if (typeof provided !== "string" || provided === "")
-        throw new ValidationError("token provider returned no token");
-      token = provided;
+      token = await resolveToken(this.#options.token, this.#options.timeout);
     } catch (err) {
-      const error =
-        err instanceof DispatchError ? err : new AuthError("token provider failed", { cause: err });
-      return this.close(error);
+      if (this.#stale(socket)) return;
+      // A provider that was slow this once gets another chance on a new socket.
+      if (err instanceof TimeoutError) return this.#replace(err.message);
+      return this.close(err as DispatchError);
     }
     if (this.#stale(socket)) return;
     if (token === this.#refusedToken)
@@ -206,7 +211,7 @@ export class Connection {
     if (typeof this.#options.token !== "function") return this.close(new AuthError(message));
     this.#refusedToken = token;
     try {
-      if ((await this.#options.token()) !== token) return;
+      if ((await resolveToken(this.#options.token, this.#options.timeout)) !== token) return;
     } catch (err) {
       return this.close(new AuthError(message, { cause: err }));
     }

@@ -88,14 +88,15 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
     const { method, dataJson } = build();
     const invalid = invalidTimeout(callOptions.timeout);
     if (invalid) throw invalid;
+    const callTimeout = withSlowTimeout(method, callOptions, timeout).timeout ?? timeout;
     return rpcCall({
       fetch: fetchFn,
       url: rpcUrl,
-      token: await resolveToken(token),
+      token: await resolveToken(token, callTimeout, callOptions.signal),
       method,
       dataJson,
       signal: callOptions.signal,
-      timeout: withSlowTimeout(method, callOptions, timeout).timeout ?? timeout,
+      timeout: callTimeout,
     });
   };
 

@@ -17,7 +17,8 @@ export interface SlowLaneOptions {
   url: string;
   route: SlowRoute;
   fetch: typeof fetch | undefined;
-  token(): Promise<string>;
+  /** The current token, within `timeout` ms and until `signal` fires. */
+  token(timeout: number, signal: AbortSignal): Promise<string>;
   timeout: number;
   logger: Logger | undefined;
   openSideChannel(): SideChannel;
@@ -65,18 +66,19 @@ export class SlowLane {
   async request(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown> {
     if (this.#closed) throw closedError();
     if (this.#route === "rpc") {
-      const token = await this.#options.token();
-      if (this.#closed) throw closedError();
       const closer = this.#closer.signal;
+      const signal = options.signal ? AbortSignal.any([options.signal, closer]) : closer;
+      const timeout = options.timeout ?? this.#options.timeout;
       try {
+        const token = await this.#options.token(timeout, signal);
         return await rpcCall({
           fetch: this.#options.fetch ?? fetch,
           url: this.#rpcUrl,
           token,
           method,
           dataJson,
-          signal: options.signal ? AbortSignal.any([options.signal, closer]) : closer,
-          timeout: options.timeout ?? this.#options.timeout,
+          signal,
+          timeout,
         });
       } catch (err) {
         if (closer.aborted && !options.signal?.aborted) throw closedError();

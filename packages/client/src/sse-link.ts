@@ -151,7 +151,7 @@ export class SseLink {
     handlers: SseStreamHandlers,
     wanted: () => boolean,
   ): Promise<SseStream> {
-    const token = await resolveToken(this.#options.token);
+    const token = await resolveToken(this.#options.token, this.#options.timeout, this.#closer.signal);
     // The SSE endpoint answers 200 and ends the stream for a bad token, scope
     // or channel, and never validates the channel at all. The same check over
     // RPC answers 401/403/400 without subscribing anything.
@@ -228,7 +228,7 @@ export class SseLink {
     return rpcCall({
       fetch: this.#fetch(),
       url: this.#rpcUrl,
-      token: token ?? (await resolveToken(this.#options.token)),
+      token: token ?? (await resolveToken(this.#options.token, timeout ?? this.#options.timeout, signal)),
       method,
       dataJson,
       signal,

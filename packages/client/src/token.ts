@@ -1,19 +1,52 @@
-import { AuthError, DispatchError, ValidationError } from "./errors.js";
+import { AbortError, AuthError, DispatchError, TimeoutError, ValidationError } from "./errors.js";
 import type { TokenProvider } from "./options.js";
+import { timerDelay } from "./timer-delay.js";
 
 /**
  * Asks a token provider for the current token. A provider that throws or
  * returns nothing fails with a `DispatchError`, so callers never send an
- * empty credential.
+ * empty credential; one that never answers fails with a `TimeoutError` after
+ * `timeout` ms, or an `AbortError` when `signal` fires, so it cannot hold a
+ * request (or a handshake) past its own limits.
+ *
+ * @example
+ * ```ts
+ * const token = await resolveToken(options.token, options.timeout, signal);
+ * ```
  */
-export async function resolveToken(provider: TokenProvider): Promise<string> {
+export async function resolveToken(
+  provider: TokenProvider,
+  timeout = Number.POSITIVE_INFINITY,
+  signal?: AbortSignal,
+): Promise<string> {
   let token: unknown;
   try {
-    token = typeof provider === "function" ? await provider() : provider;
+    token = typeof provider === "function" ? await bounded(provider(), timeout, signal) : provider;
   } catch (err) {
     throw err instanceof DispatchError ? err : new AuthError("token provider failed", { cause: err });
   }
   if (typeof token !== "string" || token === "")
     throw new ValidationError("token provider returned no token");
   return token;
+}
+
+function bounded<T>(answer: T | Promise<T>, timeout: number, signal: AbortSignal | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      settle();
+    };
+    const onAbort = () => finish(() => reject(new AbortError(undefined, { cause: signal?.reason })));
+    const timer = setTimeout(
+      () => finish(() => reject(new TimeoutError(`token provider gave no token within ${timeout} ms`))),
+      timerDelay(timeout),
+    );
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    Promise.resolve(answer).then(
+      (value) => finish(() => resolve(value)),
+      (err: unknown) => finish(() => reject(err)),
+    );
+  });
 }

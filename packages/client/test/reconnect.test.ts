@@ -77,6 +77,20 @@ describe("authentication", () => {
     await expect(client.connect()).resolves.toMatch(/^ws_/);
   });
 
+  it("gives a token provider that never answered another chance on a new socket", async () => {
+    const server = await startServer();
+    let asked = 0;
+    const { client, recorder } = clientFor(server, {
+      timeout: 100,
+      minReconnectDelay: 10,
+      // The first call hangs (a token endpoint that never answers); later ones answer.
+      token: () => (++asked === 1 ? new Promise<string>(() => {}) : "dk_test_local"),
+    });
+    await expect(client.connect({ timeout: 10_000 })).resolves.toMatch(/^ws_/);
+    expect(asked).toBe(2);
+    expect(recorder.urls).toHaveLength(2);
+  });
+
   it("never puts the token in the URL", async () => {
     const server = await startServer();
     const { client, recorder } = clientFor(server, { token: "dk_test_secret" });

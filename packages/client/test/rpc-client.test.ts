@@ -138,6 +138,18 @@ describe("createRpcClient without a server", () => {
     await expect(rpc.stats()).rejects.toBeInstanceOf(TimeoutError);
   });
 
+  it("bounds a token provider that never answers by the call's timeout and signal", async () => {
+    const never = () => new Promise<string>(() => {});
+    const rpc = createRpcClient({ url, token: never, fetch: hangingFetch, timeout: 20 });
+    await expect(rpc.stats()).rejects.toThrow(new TimeoutError("token provider gave no token within 20 ms"));
+    const controller = new AbortController();
+    const pending = createRpcClient({ url, token: never, fetch: hangingFetch }).stats({
+      signal: controller.signal,
+    });
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+  });
+
   it("rejects with AbortError when the signal fires, before or during the call", async () => {
     const rpc = createRpcClient({ url, token: TOKEN, fetch: hangingFetch });
     const controller = new AbortController();
