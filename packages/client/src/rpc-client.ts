@@ -79,7 +79,8 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
   if (token === undefined || token === "" || (typeof token !== "string" && typeof token !== "function"))
     throw new ValidationError("token must be a non-empty string or a function returning one");
   const timeout = options.timeout ?? 30_000;
-  if (!(timeout > 0)) throw new ValidationError("timeout must be a positive number");
+  const badTimeout = invalidTimeout(timeout);
+  if (badTimeout) throw badTimeout;
   const fetchFn = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (!fetchFn) throw new ValidationError("no fetch implementation: pass { fetch }");
   const rpcUrl = rpcUrlOf(url);

@@ -14,11 +14,22 @@ describe("waitUntilOpen", () => {
 
   it("rejects with AbortError, like every request, when the signal fires while waiting", async () => {
     const status = new Observable(idleStatus("json"));
+    let listening = 0;
+    const subscribe = status.subscribe.bind(status);
+    status.subscribe = (listener) => {
+      listening++;
+      const off = subscribe(listener);
+      return () => {
+        listening--;
+        off();
+      };
+    };
     const controller = new AbortController();
     const waiting = waitUntilOpen(status, 60_000, controller.signal);
+    expect(listening).toBe(1);
     controller.abort("navigated away");
     await expect(waiting).rejects.toMatchObject({ name: "AbortError", cause: "navigated away" });
-    // Nothing is left listening: a later open resolves no one and throws nothing.
-    status.set({ ...status.get(), state: "open", sessionId: "s1" });
+    // Nothing is left listening to the status.
+    expect(listening).toBe(0);
   });
 });

@@ -189,5 +189,11 @@ describe("createRpcClient without a server", () => {
     ).not.toThrow();
     expect(() => createRpcClient({ url: "ftp://x/dwp", token: TOKEN })).toThrow(ValidationError);
     expect(() => createRpcClient({ url, token: "" })).toThrow(ValidationError);
+    // The same rule as a per-call timeout: "10" would compare as a number and NaN never fire.
+    for (const timeout of [Number.NaN, 0, "10" as unknown as number]) {
+      expect(() => createRpcClient({ url, token: TOKEN, timeout })).toThrow(
+        /timeout must be a positive number of ms/,
+      );
+    }
   });
 });
