@@ -17,6 +17,14 @@ export interface SubscribeOptions<E extends StreamEvent = StreamEvent> {
    * the bound off.
    */
   maxBuffered?: number;
+  /**
+   * Called once when the subscription ends: with `undefined` after
+   * `unsubscribe()` or the client's `close()`, with the error when the server
+   * refused it, including on the re-subscribe after a reconnect (a token
+   * whose scopes changed), or when the connection was lost for good. A
+   * listener-only subscription learns of its end nowhere else.
+   */
+  onEnd?: (error: unknown) => void;
 }
 
 /** What a subscription needs from its client. */
@@ -58,6 +66,7 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
   #droppedCount = 0;
   readonly #maxBuffered: number;
   readonly #listener: EventListener<E> | undefined;
+  readonly #onEnd: ((error: unknown) => void) | undefined;
 
   readonly #host: SubscriptionHost;
 
@@ -69,6 +78,7 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
   ) {
     this.#host = host;
     this.#listener = options.listener;
+    this.#onEnd = options.onEnd;
     const max = options.maxBuffered ?? 50_000;
     // NaN would never compare as full: the buffer would grow without bound.
     if (!(Number.isInteger(max) && max > 0) && max !== Number.POSITIVE_INFINITY)
@@ -176,6 +186,11 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
     for (let i = 0; i < waiters.length; i++) {
       if (error === undefined) waiters[i]?.({ done: true, value: undefined });
       else failWaiters[i]?.(error);
+    }
+    try {
+      this.#onEnd?.(error);
+    } catch (err) {
+      this.#host.logger?.warn(`onEnd for ${this.channel} threw`, err);
     }
   }
 

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import { describe, expect, it, vi } from "vitest";
 import { WebSocketServer } from "ws";
 import { Dispatch } from "../src/client.js";
-import { AuthError } from "../src/errors.js";
+import { AuthError, DispatchError } from "../src/errors.js";
 import type { StreamEvent } from "../src/protocol/types.js";
 import { clientFor, formats, recordingWebSocket, startServer, stateReaches } from "./setup.js";
 
@@ -89,6 +89,46 @@ describe("authentication", () => {
     await expect(client.connect({ timeout: 10_000 })).resolves.toMatch(/^ws_/);
     expect(asked).toBe(2);
     expect(recorder.urls).toHaveLength(2);
+  });
+
+  it("ends a subscription whose re-subscribe is refused, and tells a listener-only user", async () => {
+    const server = await startServer({
+      tokens: { dk_test_all: { scopes: ["*"] }, dk_test_read: { scopes: ["job:read"] } },
+    });
+    // The second session's token may read jobs but no longer subscribe.
+    const tokens = ["dk_test_all"];
+    const { client } = clientFor(server, {
+      token: () => tokens.shift() ?? "dk_test_read",
+      minReconnectDelay: 10,
+    });
+    let ended!: (error: unknown) => void;
+    const endedWith = new Promise<unknown>((resolve) => (ended = resolve));
+    const onEnd = vi.fn(ended);
+    const sub = client.subscribe("jobs", { listener: () => {}, onEnd });
+    await sub.ready;
+    expect(onEnd).not.toHaveBeenCalled();
+    server.dropConnections();
+    const error = await endedWith;
+    expect(error).toBeInstanceOf(DispatchError);
+    expect(error).toMatchObject({ code: 403, retryable: false });
+    expect(sub.closed).toBe(true);
+    await sub.unsubscribe();
+    expect(onEnd).toHaveBeenCalledTimes(1);
+  });
+
+  it("tells onEnd of an unsubscribe and of close(), once each", async () => {
+    const server = await startServer();
+    const { client } = clientFor(server);
+    const first = vi.fn();
+    const second = vi.fn();
+    const a = client.subscribe("jobs", { onEnd: first });
+    const b = client.subscribe("workflows", { onEnd: second });
+    await Promise.all([a.ready, b.ready]);
+    await a.unsubscribe();
+    expect(first).toHaveBeenCalledWith(undefined);
+    client.close();
+    expect(second).toHaveBeenCalledWith(undefined);
+    expect([first.mock.calls.length, second.mock.calls.length]).toEqual([1, 1]);
   });
 
   it("never puts the token in the URL", async () => {

@@ -1,18 +1,28 @@
-import type { Channel, GapEvent, StreamEvent, Subscription } from "@dispatch/client";
+import type { Channel, GapEvent, StreamEvent, SubscribeOptions, Subscription } from "@dispatch/client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Feed, type LiveClient, LiveSubscriptions } from "./live-subscriptions.js";
 
 function fakeClient() {
   const gaps = new Set<(gap: GapEvent) => void>();
   const listeners = new Map<string, (event: StreamEvent) => void>();
+  /** Ends the subscription of a channel the way the client does, e.g. on a refused re-subscribe. */
+  const enders = new Map<string, (error: unknown) => void>();
   const calls = { subscribe: 0, unsubscribe: 0 };
   const client = {
     state: "open",
-    subscribe: (channel: Channel, listener: (event: StreamEvent) => void) => {
+    subscribe: (channel: Channel, options: SubscribeOptions) => {
       calls.subscribe++;
-      listeners.set(channel, listener);
+      if (options.listener) listeners.set(channel, options.listener);
+      let closed = false;
+      enders.set(channel, (error) => {
+        closed = true;
+        options.onEnd?.(error);
+      });
       return {
         ready: Promise.resolve(),
+        get closed() {
+          return closed;
+        },
         unsubscribe: async () => {
           calls.unsubscribe++;
           listeners.delete(channel);
@@ -29,6 +39,7 @@ function fakeClient() {
     client,
     calls,
     listeners,
+    enders,
     gap: (gap: GapEvent) => {
       for (const g of gaps) g(gap);
     },
@@ -96,6 +107,30 @@ describe("LiveSubscriptions", () => {
     await Promise.resolve();
     expect(live.isLive("a")).toBe(true);
     expect(live.isLive("nope")).toBe(false);
+  });
+
+  it("is no longer live once the client ends a confirmed subscription (a refused re-subscribe)", async () => {
+    const { client, enders } = fakeClient();
+    const live = new LiveSubscriptions(client);
+    const changed = vi.fn();
+    live.onChange(changed);
+    const { release } = live.retain("a", () => feed("jobs"));
+    await Promise.resolve();
+    expect(live.isLive("a")).toBe(true);
+    changed.mockClear();
+    enders.get("jobs")?.(new Error("forbidden"));
+    expect(live.isLive("a")).toBe(false);
+    expect(changed).toHaveBeenCalled();
+    release();
+  });
+
+  it("does not read as live when the subscription ended before its confirmation was seen", async () => {
+    const { client, enders } = fakeClient();
+    const live = new LiveSubscriptions(client);
+    live.retain("a", () => feed("jobs"));
+    enders.get("jobs")?.(new Error("forbidden"));
+    await Promise.resolve();
+    expect(live.isLive("a")).toBe(false);
   });
 
   it("stays quiet when the client refuses to subscribe (closed)", () => {

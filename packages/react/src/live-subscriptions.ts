@@ -110,7 +110,7 @@ export class LiveSubscriptions {
     };
   }
 
-  /** Whether `key` is subscribed, confirmed by the server, on an open connection. */
+  /** Whether `key` is subscribed, confirmed by the server and not ended since, on an open connection. */
   isLive(key: string): boolean {
     return this.#entries.get(key)?.confirmed === true && this.#client.state === "open";
   }
@@ -132,26 +132,33 @@ export class LiveSubscriptions {
       confirmed: false,
       listeners: new Set(),
     };
+    const ended = (): void => {
+      // Refused (400/403), at first or on the re-subscribe after a reconnect,
+      // or ended: not live, and it stays so until the last user leaves. The
+      // query shows any real error.
+      entry.confirmed = false;
+      this.#changed();
+    };
+    let subscription: Subscription;
     try {
-      entry.subscription = this.#client.subscribe(feed.channel, (event) => {
-        feed.event(event);
-        for (const listener of entry.listeners) listener(event);
+      subscription = this.#client.subscribe(feed.channel, {
+        listener: (event) => {
+          feed.event(event);
+          for (const listener of entry.listeners) listener(event);
+        },
+        onEnd: ended,
       });
     } catch {
       // A closed client refuses new subscriptions; the feed just stays quiet.
       return entry;
     }
-    entry.subscription.ready.then(
-      () => {
-        entry.confirmed = true;
-        this.#changed();
-      },
-      () => {
-        // Refused (400/403) or ended: not live. The query shows any real error.
-        entry.confirmed = false;
-        this.#changed();
-      },
-    );
+    entry.subscription = subscription;
+    subscription.ready.then(() => {
+      // Confirmed, then ended before this ran: it must not read as live.
+      if (subscription.closed) return;
+      entry.confirmed = true;
+      this.#changed();
+    }, ended);
     return entry;
   }
 

@@ -1,5 +1,5 @@
 import type { StreamEvent } from "@dispatch/client";
-import { createMockDispatch, jobEvent } from "@dispatch/client/testing";
+import { createMockDispatch, jobEvent, MockError } from "@dispatch/client/testing";
 import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useChannel, useConnectionState } from "../src/index.js";
@@ -76,6 +76,19 @@ describe("useChannel", () => {
     act(() => result.current.all.clear());
     await waitFor(() => expect(result.current.last2.events).toHaveLength(0));
     expect(result.current.all.received).toBe(5);
+  });
+
+  it("is no longer live when the re-subscribe after a reconnect is refused", async () => {
+    env = setup({ url: "ws://127.0.0.1:7778/dwp" });
+    const { result } = renderHook(() => useChannel("jobs"), { wrapper: env.wrapper });
+    await waitFor(() => expect(result.current.isLive).toBe(true));
+    // The token of the next session may no longer subscribe.
+    mock.handle("subscribe", () => new MockError(403, "insufficient permissions"));
+    const refused = mock.nextFrame((frame) => frame.method === "subscribe");
+    mock.drop();
+    await refused;
+    await waitFor(() => expect(env.client.state).toBe("open"));
+    await waitFor(() => expect(result.current.isLive).toBe(false));
   });
 
   it("refuses a limit that is not a positive integer", () => {
