@@ -10,7 +10,11 @@ import { decodeFrameJson, encodeFrameJson } from "./codecs/json-codec.js";
 import { errorFrame } from "./frames.js";
 import type { Handle } from "./handlers.js";
 
-/** Bodies past this are refused like an unreadable body. */
+/**
+ * Bodies past this are refused like an unreadable body. The Go server has no
+ * cap (forge v1.8.0, which dispatch pins); this one guards a developer's
+ * machine, far above the 1 MiB a socket frame may carry.
+ */
 const MAX_BODY = 4 << 20;
 
 function reply(res: ServerResponse, status: number, frame: Frame | undefined): void {
@@ -45,9 +49,12 @@ export async function handleRpc(
   const body = await readBody(req);
   let frame: Frame;
   try {
-    // The binder only takes JSON under this exact content type: a charset suffix fails.
-    if (body === undefined || req.headers["content-type"] !== "application/json") throw new Error("bind");
-    frame = decodeFrameJson(body);
+    // forge's Ctx.Bind (go-utils) decodes JSON only for exactly this content
+    // type or none at all: a charset suffix fails. It decodes with a
+    // json.Decoder, which stops after the first value.
+    const type = req.headers["content-type"] ?? "";
+    if (body === undefined || (type !== "" && type !== "application/json")) throw new Error("bind");
+    frame = decodeFrameJson(body, true);
   } catch {
     return reply(res, 400, errorFrame("", 400, "invalid request body"));
   }

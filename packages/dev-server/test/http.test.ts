@@ -69,6 +69,22 @@ describe("HTTP RPC", () => {
     expect((await rpc("{not json")).status).toBe(400);
   });
 
+  it("reads a body without Content-Type as JSON, and only its first JSON value", async () => {
+    // A byte body makes fetch send no Content-Type at all; the binder then
+    // decodes JSON, as for exactly "application/json".
+    const frame = JSON.stringify({ id: "r5", type: "request", method: "stats", token: TOKEN });
+    const bare = await fetch(`${server.httpUrl}/dwp/rpc`, {
+      method: "POST",
+      body: new TextEncoder().encode(frame),
+    });
+    expect(bare.status).toBe(200);
+    expect(await bare.json()).toMatchObject({ type: "response", correl_id: "r5" });
+    // json.Decoder stops after the first value: what follows is never read.
+    const trailing = await rpc(`${frame} {not json`);
+    expect(trailing).toMatchObject({ status: 200, body: { correl_id: "r5" } });
+    expect((await rpc(frame, { "content-type": "text/plain" })).status).toBe(400);
+  });
+
   it("403 forbidden for a missing scope", async () => {
     const res = await rpc({
       id: "r4",

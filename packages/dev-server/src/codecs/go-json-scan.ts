@@ -231,11 +231,16 @@ class Scanner {
   }
 }
 
-/** Parses one JSON document, throwing GoJsonSyntaxError with Go's message. */
-export function scanJson(bytes: Uint8Array): JsonNode {
+/**
+ * Parses one JSON document, throwing GoJsonSyntaxError with Go's message.
+ * With `firstValueOnly`, reads like json.Decoder.Decode: whatever follows the
+ * first value is left unread instead of failing as json.Unmarshal does.
+ */
+export function scanJson(bytes: Uint8Array, firstValueOnly = false): JsonNode {
   const s = new Scanner(bytes);
   if (bytes.length === 0) throw new GoJsonSyntaxError("unexpected end of JSON input");
   const node = s.value();
+  if (firstValueOnly) return node;
   s.ws();
   if (s.i < bytes.length) s.fail("after top-level value");
   return node;

@@ -98,9 +98,9 @@ export function encodeFrameJson(f: Frame): string | undefined {
 }
 
 /** `json.Unmarshal(bytes, &frame)`; throws FrameDecodeError with Go's text. */
-export function decodeFrameJson(bytes: Uint8Array): Frame {
+export function decodeFrameJson(bytes: Uint8Array, firstValueOnly = false): Frame {
   try {
-    return frameFromStruct(decodeGoStruct(scanJson(bytes), bytes, FRAME_SCHEMA));
+    return frameFromStruct(decodeGoStruct(scanJson(bytes, firstValueOnly), bytes, FRAME_SCHEMA));
   } catch (err) {
     if (err instanceof GoJsonSyntaxError || err instanceof GoDecodeError)
       throw new FrameDecodeError(err.message);
@@ -114,5 +114,5 @@ export const jsonCodec: ServerCodec = {
     const text = encodeFrameJson(frame);
     return text === undefined ? undefined : Buffer.from(text, "utf8");
   },
-  decode: decodeFrameJson,
+  decode: (bytes) => decodeFrameJson(bytes),
 };
