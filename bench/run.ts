@@ -88,7 +88,9 @@ function printTable(figures: Record<string, Figure>, machine: object, flood: num
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  // biome-ignore lint/suspicious/noUndeclaredEnvVars: npm runs the bench directly, never through turbo's cache
   const runs = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
+  // biome-ignore lint/suspicious/noUndeclaredEnvVars: as above
   const scale = Number(process.env.BENCH_SCALE ?? 1);
   await runBench({ runs, scale, out: new URL("./results.json", import.meta.url).pathname });
 }
