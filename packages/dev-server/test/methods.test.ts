@@ -111,6 +111,24 @@ describe("jobs", () => {
     client.close();
   });
 
+  it("answers job.enqueue after job.enqueued and before job.started, as the Go server does", async () => {
+    const client = await Client.authed(server);
+    await client.request("subscribe", { channel: "firehose" });
+    const id = client.nextId();
+    client.send({ id, type: "request", method: "job.enqueue", data: { name: "quick" } });
+    const order: string[] = [];
+    const done = (f: Wire) => f.type === "event" && (f.data as Wire).type === "job.completed";
+    for (let i = 0; i < 10; i++) {
+      const f = await client.nextFrame();
+      order.push(f.correl_id === id ? "response" : String((f.data as Wire).type));
+      if (done(f)) break;
+    }
+    // Go's fetcher, worker and event forwarder each run on their own goroutine:
+    // the read loop has long written the answer when the job starts.
+    expect(order).toEqual(["job.enqueued", "response", "job.started", "job.completed"]);
+    client.close();
+  });
+
   it("a throwing job handler goes through retrying to job.failed and job.dlq", async () => {
     const client = await Client.authed(server);
     await client.request("subscribe", { channel: "jobs" });
@@ -118,7 +136,6 @@ describe("jobs", () => {
     const resp = await client.request("job.enqueue", { name: "boom" }, seen);
     const id = (resp.data as { job_id: string }).job_id;
     const isDlq = (f: Wire) => f.type === "event" && (f.data as Wire).type === "job.dlq";
-    // The whole retry chain may run before the enqueue response is written.
     const dlq = seen.find(isDlq) ?? (await client.frameWhere(isDlq, seen));
     const types = seen.filter((f) => f.type === "event").map((f) => (f.data as Wire).type);
     expect(types).toContain("job.retrying");

@@ -7,6 +7,10 @@ import { type Emit, type JobRecord, jobEventData, jobToWire } from "./job-record
 import { newTypeId } from "./type-id.js";
 import type { JobHandler, JobWire, Scope } from "./types.js";
 
+// Taken when the module loads: a test that fakes timers to drive backoff must
+// not also stop the fetcher from picking jobs up (as a microtask it never did).
+const afterIo = globalThis.setImmediate.bind(globalThis);
+
 /** Settings the scheduler needs, already defaulted by `createEngine`. */
 export interface JobSchedulerOptions {
   handlers: Record<string, JobHandler>;
@@ -116,12 +120,14 @@ export class JobScheduler {
     for (const controller of this.active.values()) controller.abort(new Error("context canceled"));
   }
 
-  // Pool.Wake: the fetcher runs right after the current task (so the DWP
-  // response to job.enqueue is written before job.started).
+  // Pool.Wake: the fetcher runs once the current I/O turn is over. In Go the
+  // fetcher, the worker and the event forwarder are separate goroutines, so
+  // the read loop writes the job.enqueue response before job.started; a
+  // microtask would run ahead of the session's awaited response write.
   private wake(): void {
     if (this.pumpQueued || this.closed) return;
     this.pumpQueued = true;
-    queueMicrotask(() => {
+    afterIo(() => {
       this.pumpQueued = false;
       this.pump();
     });
