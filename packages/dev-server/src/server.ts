@@ -31,8 +31,12 @@ export class Transport {
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: MAX_MESSAGE_BYTES,
-      // gobwas/ws does not validate UTF-8 in text messages, so neither do we.
+      // gobwas/ws refuses invalid UTF-8 by dropping the connection, where ws
+      // would send a 1007 close frame: the session checks it instead.
       skipUTF8Validation: true,
+      // forge upgrades without a protocol callback, so none is ever chosen:
+      // a client that asks for one fails its handshake.
+      handleProtocols: () => false,
       perMessageDeflate: false,
     });
     this.http = createServer((req, res) => this.route(req, res));

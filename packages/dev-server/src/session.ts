@@ -4,6 +4,7 @@
  * as `workflow.start` holds up every later frame on the socket, pings
  * included) while broker events are written as they come.
  */
+import { isUtf8 } from "node:buffer";
 import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
 import { type Authenticator, hasScope, type Identity, requiredScope } from "./auth.js";
@@ -27,6 +28,9 @@ export interface SessionOptions {
   isSilenced(socket: Socket): boolean;
 }
 
+/** A text message that is not UTF-8, queued in its place. */
+const INVALID_TEXT = Symbol("invalid text message");
+
 let lastSessionNanos = 0n;
 
 /** forge's connection ids: `ws_<unix nanos>`; bumped so two sessions never share one. */
@@ -39,7 +43,7 @@ function newSessionId(): string {
 }
 
 export class Session {
-  private readonly queue: Buffer[] = [];
+  private readonly queue: Array<Buffer | typeof INVALID_TEXT> = [];
   private running = false;
   private codec: ServerCodec | undefined;
   private identity: Identity | undefined;
@@ -52,8 +56,11 @@ export class Session {
     private readonly socket: Socket,
     private readonly opts: SessionOptions,
   ) {
-    ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
-      this.queue.push(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer));
+    ws.on("message", (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+      // gobwas/ws checks text messages for UTF-8 as it reads them; the read
+      // error ends the handler, which drops the TCP connection (no close frame).
+      this.queue.push(isBinary || isUtf8(bytes) ? bytes : INVALID_TEXT);
       void this.pump();
     });
     ws.on("close", () => this.dispose());
@@ -72,6 +79,10 @@ export class Session {
     this.running = true;
     try {
       for (let next = this.queue.shift(); next !== undefined && !this.closed; next = this.queue.shift()) {
+        if (next === INVALID_TEXT) {
+          this.socket.destroy();
+          break;
+        }
         try {
           if (this.codec === undefined) this.authenticate(next);
           else await this.handleFrame(next, this.codec);

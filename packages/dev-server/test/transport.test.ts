@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import type { DevServer } from "../src/index.js";
 import { Client, decodeMsgpack, startServer, TOKEN, TS_2026 } from "./helpers.js";
 
@@ -53,5 +54,28 @@ describe("outbound message kind", () => {
     const { code } = await client.closed;
     expect([1006, 1007]).toContain(code);
     expect(client.messages).toHaveLength(0);
+  });
+});
+
+describe("what gobwas/ws refuses", () => {
+  it("drops the connection, without a close frame, on a text message that is not UTF-8", async () => {
+    server = await startServer({ tokens: { [TOKEN]: { scopes: ["*"] } } });
+    const client = await Client.authed(server);
+    // The ping before it is still answered: the connection ends at the bad message.
+    client.sendText('{"id":"p","type":"ping"}');
+    client.ws.send(Buffer.from([0x7b, 0xff, 0x7d]), { binary: false });
+    expect(await client.nextFrame()).toMatchObject({ type: "pong" });
+    expect((await client.closed).code).toBe(1006);
+  });
+
+  it("chooses no subprotocol, so a client that asks for one fails to connect", async () => {
+    server = await startServer();
+    const { url } = server;
+    const refused = new Promise<Error>((resolve, reject) => {
+      const ws = new WebSocket(url, ["dwp.v1"]);
+      ws.on("error", resolve);
+      ws.on("open", () => reject(new Error(`opened with protocol ${ws.protocol}`)));
+    });
+    expect((await refused).message).toBe("Server sent no subprotocol");
   });
 });
