@@ -63,7 +63,8 @@ export class DispatchCore {
             this.#requests.failSent(reason);
           },
           closed: (error) => this.#onClosed(error),
-          busy: () => this.#requests.inFlight > 0,
+          mark: () => this.#requests.mark,
+          busy: (mark) => this.#requests.inFlightBy(mark),
           loadMsgpack: async (): Promise<Codec> => (await import("./codecs/msgpack.js")).msgpackCodec,
         });
     this.#link = (this.#sse ?? this.#connection) as Pick<Connection, "status" | "state" | "start">;

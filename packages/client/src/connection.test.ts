@@ -83,6 +83,23 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
     await expect(slow).rejects.toMatchObject({ code: "closed" });
   });
 
+  it("replaces a silent socket even while new requests keep going out", async () => {
+    const { client } = await openClient({ heartbeatInterval: 1000, timeout: 1500 });
+    const states: string[] = [];
+    client.onStateChange((state) => states.push(state));
+    const failed: unknown[] = [];
+    // A poller: a request always in flight, none ever answered.
+    for (let i = 0; i < 12 && !states.includes("reconnecting"); i++) {
+      client.stats().catch((error: unknown) => failed.push(error));
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    // The requests sent before the first unanswered ping time out at 2.5 s;
+    // the tick after that finds the ping still unanswered.
+    expect(states).toContain("reconnecting");
+    expect(failed.length).toBeGreaterThan(0);
+    client.close();
+  });
+
   it("answers a pong as liveness: no replacement while the server answers", async () => {
     const { client } = await openClient({ heartbeatInterval: 1000 });
     const socket = FakeSocket.latest();

@@ -28,8 +28,10 @@ export interface ConnectionHooks {
   dropped(reason: string): void;
   /** The connection ended for good. */
   closed(error: DispatchError | undefined): void;
-  /** Whether requests are awaiting answers (the server answers pings only after them). */
-  busy(): boolean;
+  /** A mark of the requests sent so far. */
+  mark(): number;
+  /** Whether a request sent by `mark` awaits its answer (the server answers later pings only after it). */
+  busy(mark: number): boolean;
   /** Loads the msgpack codec on first use, so JSON-only bundles never include it. */
   loadMsgpack(): Promise<Codec>;
 }
@@ -84,7 +86,8 @@ export class Connection {
     this.#heartbeat = new Heartbeat(options.heartbeatInterval, {
       ping: () => this.send({ id: `ping-${++this.#authCounter}`, type: "ping", ts: new Date() }),
       dead: () => this.#replace("no frame from the server for two heartbeat intervals (half-open socket)"),
-      busy: () => this.#hooks.busy(),
+      mark: () => this.#hooks.mark(),
+      busy: (mark) => this.#hooks.busy(mark),
     });
   }
 

@@ -3,20 +3,26 @@ export interface HeartbeatHooks {
   ping(): void;
   /** The socket has been silent too long: replace it. */
   dead(): void;
-  /** Requests are awaiting answers. */
-  busy(): boolean;
+  /** A mark of the requests sent so far, for `busy`. */
+  mark(): number;
+  /** Whether a request sent by `mark` still awaits its answer (and has not timed out). */
+  busy(mark: number): boolean;
 }
 
 /**
  * Pings every `interval` ms and declares the socket dead after about two
  * silent intervals. Any inbound frame counts as liveness. The server answers
- * pings only after the requests queued before them, so silence while requests
- * are in flight is not proof of death: it waits for them (their own timeouts
- * bound the wait).
+ * pings only after the requests queued before them, so silence while a
+ * request sent before the first unanswered ping is in flight is not proof of
+ * death: it waits for that request (its own timeout bounds the wait).
+ * Requests sent after that ping do not count: a steady flow of them would
+ * otherwise keep a dead socket forever.
  */
 export class Heartbeat {
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastHeard = 0;
+  /** The request mark when the first ping since the last inbound frame went out. */
+  #pingMark: number | undefined;
 
   readonly #interval: number;
   readonly #hooks: HeartbeatHooks;
@@ -29,6 +35,7 @@ export class Heartbeat {
   start(): void {
     this.stop();
     this.#lastHeard = Date.now();
+    this.#pingMark = undefined;
     if (this.#interval <= 0) return;
     this.#timer = setInterval(() => this.#tick(), this.#interval);
   }
@@ -40,18 +47,21 @@ export class Heartbeat {
 
   alive(): void {
     this.#lastHeard = Date.now();
+    this.#pingMark = undefined;
   }
 
   #tick(): void {
     const silent = Date.now() - this.#lastHeard;
     // 1.5 intervals at a tick means the ping of the previous tick went unanswered.
-    if (silent >= this.#interval * 1.5 && !this.#hooks.busy()) {
+    const mark = this.#pingMark;
+    if (silent >= this.#interval * 1.5 && (mark === undefined || !this.#hooks.busy(mark))) {
       this.stop();
       this.#hooks.dead();
       return;
     }
     try {
       this.#hooks.ping();
+      this.#pingMark ??= this.#hooks.mark();
     } catch {
       // The session closed between ticks; the close path handles it.
     }

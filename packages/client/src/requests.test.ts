@@ -145,6 +145,22 @@ describe("RequestTable", () => {
     for (const w of waiting) await expect(w).rejects.toMatchObject({ code: "closed" });
   });
 
+  it("tells whether a request sent by a mark is still in flight", async () => {
+    const table = new RequestTable(1000);
+    const waiting = table.start("unsent", undefined, {}, undefined);
+    const mark = table.mark;
+    expect(table.inFlightBy(mark)).toBe(false);
+    const later = table.start("job.get", undefined, {}, send);
+    // Sent after the mark: it does not count.
+    expect(table.inFlightBy(mark)).toBe(false);
+    expect(table.inFlightBy(table.mark)).toBe(true);
+    table.answer({ id: "s", type: "response", correl_id: last(), ts: "" });
+    await later;
+    expect(table.inFlightBy(table.mark)).toBe(false);
+    table.failAll(() => new ConnectionError("closed", { closed: true }));
+    await expect(waiting).rejects.toBeInstanceOf(ConnectionError);
+  });
+
   it("rejects a request whose frame cannot be sent, leaving others alone", async () => {
     const table = new RequestTable(1000);
     const p = table.start("big", "x", {}, () => {

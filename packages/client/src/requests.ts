@@ -12,6 +12,8 @@ export interface RequestOptions {
 
 interface Pending {
   id: string;
+  /** Order of `start`: the table's keys are in this order. */
+  seq: number;
   method: string;
   dataJson: string | undefined;
   sent: boolean;
@@ -56,6 +58,20 @@ export class RequestTable {
     return n;
   }
 
+  /** A mark of the requests started so far, for `inFlightBy`. */
+  get mark(): number {
+    return this.#counter;
+  }
+
+  /** Whether a request started by `mark` was sent and still awaits its answer. */
+  inFlightBy(mark: number): boolean {
+    for (const p of this.#pending.values()) {
+      if (p.seq > mark) return false;
+      if (p.sent) return true;
+    }
+    return false;
+  }
+
   /** Registers a request; `send` is called now when a session is open, or later by `flush`. */
   start(
     method: string,
@@ -66,8 +82,10 @@ export class RequestTable {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
     const timeout = options.timeout ?? this.#defaultTimeout;
+    const seq = ++this.#counter;
     const entry = {
-      id: this.#prefix + (++this.#counter).toString(36),
+      id: this.#prefix + seq.toString(36),
+      seq,
       method,
       dataJson,
       sent: false,
