@@ -69,9 +69,18 @@ export class DispatchCore {
         });
     this.#link = (this.#sse ?? this.#connection) as Pick<Connection, "status" | "state" | "start">;
     this.#wire = new WireSubscriptions(
-      (method, channel) => this.send(method, JSON.stringify({ channel }), {}),
+      // No timeout: the answer is bound to the session, and a session that
+      // stops answering is replaced by the heartbeat, which re-subscribes.
+      // A timeout would read as a refusal and end the subscription for good.
+      (method, channel) =>
+        this.send(method, JSON.stringify({ channel }), { timeout: Number.POSITIVE_INFINITY }),
       (channel, error) => {
-        for (const sub of this.#router.all()) if (wireChannelOf(sub.channel) === channel) sub.confirm(error);
+        for (const sub of this.#router.all()) {
+          if (wireChannelOf(sub.channel) !== channel) continue;
+          // Out of the router too: an ended subscription never gets to unsubscribe.
+          this.#router.remove(sub);
+          sub.confirm(error);
+        }
       },
     );
     this.#credits = new CreditGranter((n) => {

@@ -100,6 +100,23 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
     client.close();
   });
 
+  it("keeps waiting for a slow subscribe answer instead of ending the subscription", async () => {
+    const { client } = await openClient({ heartbeatInterval: 0, timeout: 300 });
+    const socket = FakeSocket.latest();
+    const sub = client.subscribe("jobs");
+    let confirmed = false;
+    sub.ready.then(() => (confirmed = true));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(sub.closed).toBe(false);
+    const frame = socket.frames().find((f) => f.method === "subscribe");
+    socket.receive(
+      JSON.stringify({ id: "s", type: "response", correl_id: frame?.id, data: { channel: "jobs" }, ts: "" }),
+    );
+    await settle();
+    expect(confirmed).toBe(true);
+    client.close();
+  });
+
   it("answers a pong as liveness: no replacement while the server answers", async () => {
     const { client } = await openClient({ heartbeatInterval: 1000 });
     const socket = FakeSocket.latest();

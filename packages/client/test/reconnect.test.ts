@@ -116,6 +116,20 @@ describe("authentication", () => {
     expect(onEnd).toHaveBeenCalledTimes(1);
   });
 
+  it("forgets a refused subscription: no reconnect gap is reported for it", async () => {
+    const server = await startServer({ tokens: { dk_test_read: { scopes: ["job:read"] } } });
+    const { client } = clientFor(server, { token: "dk_test_read", minReconnectDelay: 10 });
+    const refused = client.subscribe("jobs");
+    await expect(refused.ready).rejects.toMatchObject({ code: 403 });
+    const gaps: string[][] = [];
+    client.onGap((gap) => gaps.push(gap.channels));
+    server.dropConnections();
+    await stateReaches(client, "reconnecting");
+    // The gap of a reconnect is reported as the new session opens.
+    await stateReaches(client, "open");
+    expect(gaps).toEqual([]);
+  });
+
   it("tells onEnd of an unsubscribe and of close(), once each", async () => {
     const server = await startServer();
     const { client } = clientFor(server);
