@@ -1,6 +1,6 @@
 import type { Channel } from "./channels.js";
 import type { GapEvent } from "./connection-state.js";
-import { AbortError, DispatchError, TimeoutError } from "./errors.js";
+import { AbortError, ConnectionError, DispatchError, TimeoutError } from "./errors.js";
 import type { EnqueueParams } from "./protocol/methods.js";
 import type { EnqueueResult, Job, JobEvent } from "./protocol/types.js";
 import type { RequestOptions } from "./requests.js";
@@ -68,10 +68,17 @@ export async function waitForJob<P = unknown>(
   try {
     return await new Promise<Job<P>>((resolve, reject) => {
       const check = () => {
-        client.getJob<P>(jobId, signal ? { signal } : {}).then((job) => {
-          if (job.state === "completed") resolve(job);
-          else if (job.state === "failed" || job.state === "cancelled") reject(jobError(job as Job));
-        }, reject);
+        client.getJob<P>(jobId, signal ? { signal } : {}).then(
+          (job) => {
+            if (job.state === "completed") resolve(job);
+            else if (job.state === "failed" || job.state === "cancelled") reject(jobError(job as Job));
+          },
+          (error: unknown) => {
+            // A read lost to an outage (timeout, drop, 5xx) ends nothing: the
+            // reconnect gap or the next poll reads again.
+            if (!(error instanceof DispatchError && error.retryable)) reject(error);
+          },
+        );
       };
       const onEvent = (event: JobEvent) => {
         // job.retrying is not the end; job.failed/job.dlq and job.completed are.
@@ -80,6 +87,8 @@ export async function waitForJob<P = unknown>(
       };
       (async () => {
         for await (const event of sub) onEvent(event);
+        // The iterator ends quietly only when the client was closed.
+        reject(new ConnectionError("client closed", { closed: true }));
       })().catch(reject);
       cleanups.push(client.onGap((gap) => gap.channels.includes(`job:${jobId}`) && check()));
       const poll = setInterval(check, timerDelay(pollInterval));
@@ -103,26 +112,41 @@ export async function waitForJob<P = unknown>(
   }
 }
 
-/** Waits for every job; resolves when all have finished, with each outcome in order. */
-export function gather(
+/**
+ * Waits for every job; resolves when all have finished, with each outcome in
+ * order. When one wait fails (timeout, abort, close), the others stop too.
+ */
+export async function gather(
   client: FanoutClient,
   jobIds: readonly string[],
   options: WaitOptions = {},
 ): Promise<GatherResult[]> {
-  return Promise.all(
-    jobIds.map((jobId) =>
-      waitForJob(client, jobId, options).then(
-        (job): GatherResult => ({ job_id: jobId, status: "completed", job }),
-        (error: unknown): GatherResult => {
-          // A timeout or abort ends the whole gather rather than one entry.
-          if (error instanceof DispatchError && error.code === "job_failed") {
-            return { job_id: jobId, status: "failed", error };
-          }
-          throw error;
-        },
+  const { signal } = options;
+  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+  const stop = new AbortController();
+  const forward = () => stop.abort(signal?.reason);
+  signal?.addEventListener("abort", forward, { once: true });
+  try {
+    const waiting = { ...options, signal: stop.signal };
+    return await Promise.all(
+      jobIds.map((jobId) =>
+        waitForJob(client, jobId, waiting).then(
+          (job): GatherResult => ({ job_id: jobId, status: "completed", job }),
+          (error: unknown): GatherResult => {
+            // A timeout or abort ends the whole gather rather than one entry.
+            if (error instanceof DispatchError && error.code === "job_failed") {
+              return { job_id: jobId, status: "failed", error };
+            }
+            throw error;
+          },
+        ),
       ),
-    ),
-  );
+    );
+  } finally {
+    signal?.removeEventListener("abort", forward);
+    // Ends the waits still running once one has failed (a no-op when all finished).
+    stop.abort();
+  }
 }
 
 /**

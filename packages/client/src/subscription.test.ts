@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { ConnectionError } from "./errors.js";
 import type { StreamEvent } from "./protocol/types.js";
 import { Subscription, type SubscriptionHost } from "./subscription.js";
 
@@ -25,6 +26,13 @@ function host(): SubscriptionHost & { released: number; overflows: number } {
 }
 
 describe("Subscription", () => {
+  it("rejects ready with a ConnectionError when it ends before the server confirmed it", async () => {
+    const sub = new Subscription("jobs", host());
+    await sub.unsubscribe();
+    await expect(sub.ready).rejects.toBeInstanceOf(ConnectionError);
+    await expect(sub.ready).rejects.toMatchObject({ code: "closed", retryable: false });
+  });
+
   it("keeps events delivered before anyone iterates, in order", async () => {
     const sub = new Subscription("jobs", host());
     for (let i = 0; i < 5; i++) sub.deliver(event(i));

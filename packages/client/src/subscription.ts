@@ -1,6 +1,6 @@
 import type { Channel } from "./channels.js";
 import { type Deferred, deferred } from "./deferred.js";
-import { ValidationError } from "./errors.js";
+import { ConnectionError, ValidationError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { StreamEvent } from "./protocol/types.js";
 
@@ -178,7 +178,9 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
     if (this.#ended) return;
     this.#ended = true;
     this.#failure = error;
-    this.#confirmation.reject(error ?? new Error("subscription ended before it was confirmed"));
+    this.#confirmation.reject(
+      error ?? new ConnectionError("subscription ended before it was confirmed", { closed: true }),
+    );
     const waiters = this.#waiters;
     const failWaiters = this.#failWaiters;
     this.#waiters = [];

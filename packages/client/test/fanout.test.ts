@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DispatchError, TimeoutError, ValidationError } from "../src/errors.js";
-import { clientFor, startServer } from "./setup.js";
+import { clientFor, startServer, stateReaches } from "./setup.js";
 
 const handlers = {
   ok: async () => {},
@@ -47,6 +47,52 @@ describe("fan-out and fan-in", () => {
     const waiting = client.waitForJob(job_id, { signal: controller.signal });
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ code: "aborted" });
+  });
+
+  it("waitForJob rides out an outage longer than the request timeout", async () => {
+    let release!: () => void;
+    const server = await startServer({ jobs: { gated: () => new Promise<void>((r) => (release = r)) } });
+    const { client } = clientFor(server, { timeout: 200, minReconnectDelay: 10 });
+    const { job_id } = await client.enqueue("gated", {});
+    const waiting = client.waitForJob(job_id, { pollInterval: 50 });
+    let settled = false;
+    waiting.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    // Polls during the outage wait for a session and time out after 200 ms.
+    await server.restart({ downMs: 600 });
+    await stateReaches(client, "open");
+    expect(settled).toBe(false);
+    release();
+    await expect(waiting).resolves.toMatchObject({ id: job_id, state: "completed" });
+  });
+
+  it("gather stops every other wait when one fails", async () => {
+    const server = await startServer({ jobs: handlers });
+    const { client, recorder } = clientFor(server);
+    const { job_id } = await client.enqueue("hang", {});
+    const missing = "job_01h455vb4pex5vsknk084sn02q";
+    await expect(client.gather([missing, job_id], { pollInterval: 50 })).rejects.toMatchObject({ code: 404 });
+    // The hanging job's wait unsubscribes instead of polling on forever.
+    await vi.waitFor(() =>
+      expect(recorder.frames("unsubscribe").map((f) => (f.data as { channel: string }).channel)).toContain(
+        `job:${job_id}`,
+      ),
+    );
+  });
+
+  it("close() rejects a pending waitForJob at once", async () => {
+    const server = await startServer({ jobs: handlers });
+    const { client, recorder } = clientFor(server);
+    const { job_id } = await client.enqueue("hang", {});
+    const waiting = client.waitForJob(job_id, { pollInterval: 60_000 });
+    // The wait's first read went out; a read after it is answered after it
+    // (one socket, answered in order), so the wait now sits between polls.
+    await vi.waitFor(() => expect(recorder.frames("job.get")).toHaveLength(1));
+    await client.getJob(job_id);
+    client.close();
+    await expect(waiting).rejects.toMatchObject({ code: "closed" });
   });
 
   it("waitForJob and gather refuse a poll interval or timeout that is not a positive number", async () => {
