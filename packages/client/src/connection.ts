@@ -7,7 +7,6 @@ import {
   ConnectionError,
   type DispatchError,
   errorFromServer,
-  TimeoutError,
   ValidationError,
 } from "./errors.js";
 import { Heartbeat } from "./heartbeat.js";
@@ -135,8 +134,9 @@ export class Connection {
       token = await resolveToken(this.#options.token, this.#options.timeout);
     } catch (err) {
       if (this.#stale(socket)) return;
-      // A provider that was slow this once gets another chance on a new socket.
-      if (err instanceof TimeoutError) return this.#replace(err.message);
+      // A provider that was slow or failed this once gets another chance on a
+      // new socket, with backoff and within maxRetries.
+      if ((err as DispatchError).retryable) return this.#replace(err instanceof Error ? err.message : "");
       return this.close(err as DispatchError);
     }
     if (this.#stale(socket)) return;
@@ -216,6 +216,8 @@ export class Connection {
     try {
       if ((await resolveToken(this.#options.token, this.#options.timeout)) !== token) return;
     } catch (err) {
+      // The provider failed this once: the next socket asks it again.
+      if ((err as DispatchError).retryable) return;
       return this.close(new AuthError(message, { cause: err }));
     }
     this.close(new AuthError(message));

@@ -61,7 +61,11 @@ export class DispatchError extends Error {
   }
 }
 
-/** The server refused the token (401). Reconnection stops: retrying cannot help. */
+/**
+ * The server refused the token (401): reconnection stops, retrying cannot
+ * help. Also a token provider that threw, marked `retryable`: the server
+ * refused nothing, and the socket tries again.
+ */
 export class AuthError extends DispatchError {
   constructor(message = "authentication failed", options: DispatchErrorOptions = {}) {
     super(401, message, options);

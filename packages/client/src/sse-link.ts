@@ -178,7 +178,11 @@ export class SseLink {
         if (this.state === "closed" || this.#probed) return;
         if (error.code === 403) return this.#usable();
         const { minReconnectDelay: min, maxReconnectDelay: max, reconnect, maxRetries } = this.#options;
-        if (error instanceof AuthError || !reconnect || this.#probeAttempt >= maxRetries)
+        if (
+          (error instanceof AuthError && !error.retryable) ||
+          !reconnect ||
+          this.#probeAttempt >= maxRetries
+        )
           return this.close(error);
         const delay = Math.min(max, min * 2 ** this.#probeAttempt++) * (0.5 + Math.random());
         this.#set("reconnecting", error);

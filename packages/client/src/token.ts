@@ -3,11 +3,13 @@ import type { TokenProvider } from "./options.js";
 import { timerDelay } from "./timer-delay.js";
 
 /**
- * Asks a token provider for the current token. A provider that throws or
- * returns nothing fails with a `DispatchError`, so callers never send an
- * empty credential; one that never answers fails with a `TimeoutError` after
- * `timeout` ms, or an `AbortError` when `signal` fires, so it cannot hold a
- * request (or a handshake) past its own limits.
+ * Asks a token provider for the current token. A provider that throws fails
+ * with a retryable `AuthError` (a token endpoint that is down may be up on the
+ * next try; the server refused nothing), unless it threw a `DispatchError`,
+ * which passes as is. One that returns nothing fails with a `ValidationError`,
+ * so callers never send an empty credential; one that never answers fails
+ * with a `TimeoutError` after `timeout` ms, or an `AbortError` when `signal`
+ * fires, so it cannot hold a request (or a handshake) past its own limits.
  *
  * @example
  * ```ts
@@ -23,7 +25,9 @@ export async function resolveToken(
   try {
     token = typeof provider === "function" ? await bounded(provider(), timeout, signal) : provider;
   } catch (err) {
-    throw err instanceof DispatchError ? err : new AuthError("token provider failed", { cause: err });
+    if (err instanceof DispatchError) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new AuthError(`token provider failed: ${why}`, { cause: err, retryable: true });
   }
   if (typeof token !== "string" || token === "")
     throw new ValidationError("token provider returned no token");

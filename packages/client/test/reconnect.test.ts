@@ -145,6 +145,29 @@ describe("authentication", () => {
     expect([first.mock.calls.length, second.mock.calls.length]).toEqual([1, 1]);
   });
 
+  it("retries when the token provider throws once, instead of closing for good", async () => {
+    const server = await startServer();
+    let asked = 0;
+    const { client } = clientFor(server, {
+      minReconnectDelay: 10,
+      token: () => {
+        // The second ask (the reconnect) meets a token endpoint that is down.
+        if (++asked === 2) throw new Error("fetch failed");
+        return "dk_test_local";
+      },
+    });
+    const sub = client.subscribe("jobs");
+    await sub.ready;
+    const errors: unknown[] = [];
+    client.onStateChange((_state, status) => status.error && errors.push(status.error));
+    server.dropConnections();
+    await stateReaches(client, "reconnecting");
+    await stateReaches(client, "open");
+    expect(asked).toBe(3);
+    expect(sub.closed).toBe(false);
+    expect(errors.map(String)).toContainEqual(expect.stringContaining("token provider failed: fetch failed"));
+  });
+
   it("never puts the token in the URL", async () => {
     const server = await startServer();
     const { client, recorder } = clientFor(server, { token: "dk_test_secret" });

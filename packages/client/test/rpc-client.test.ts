@@ -150,6 +150,24 @@ describe("createRpcClient without a server", () => {
     await expect(pending).rejects.toBeInstanceOf(AbortError);
   });
 
+  it("reports a token provider that throws as a retryable AuthError carrying the cause", async () => {
+    const down = new Error("token endpoint down");
+    const rpc = createRpcClient({
+      url,
+      token: () => {
+        throw down;
+      },
+      fetch: hangingFetch,
+    });
+    const err = await rpc.stats().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect(err).toMatchObject({
+      retryable: true,
+      message: "token provider failed: token endpoint down",
+      cause: down,
+    });
+  });
+
   it("rejects with AbortError when the signal fires, before or during the call", async () => {
     const rpc = createRpcClient({ url, token: TOKEN, fetch: hangingFetch });
     const controller = new AbortController();
