@@ -117,6 +117,44 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
     client.close();
   });
 
+  it("leaves no timer behind when closed during the reconnect backoff", async () => {
+    const { client } = await openClient({ heartbeatInterval: 0, minReconnectDelay: 8000 });
+    FakeSocket.latest().drop();
+    await settle();
+    expect(client.state).toBe("reconnecting");
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    client.close();
+    await settle();
+    // Nothing would keep a Node process alive: no backoff, no connect timeout.
+    expect(vi.getTimerCount()).toBe(0);
+    expect(FakeSocket.instances.length).toBe(1);
+  });
+
+  it("waits out the backoff before a new socket when the token provider fails", async () => {
+    const client = new Dispatch({
+      url,
+      WebSocket,
+      minReconnectDelay: 1000,
+      token: () => {
+        throw new Error("token endpoint down");
+      },
+    });
+    const connecting = client.connect().catch((error: unknown) => error);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await settle();
+      expect(FakeSocket.instances.length).toBe(attempt);
+      FakeSocket.latest().accept();
+      await settle();
+      // The provider failed on this socket: no new one until the backoff has passed.
+      await vi.advanceTimersByTimeAsync(400);
+      expect(FakeSocket.instances.length).toBe(attempt);
+      await vi.advanceTimersByTimeAsync(1000 * 1.5 * 1.6 ** (attempt - 1));
+    }
+    expect(client.status.error?.message).toContain("token provider failed: token endpoint down");
+    client.close();
+    expect(await connecting).toMatchObject({ code: "closed" });
+  });
+
   it("answers a pong as liveness: no replacement while the server answers", async () => {
     const { client } = await openClient({ heartbeatInterval: 1000 });
     const socket = FakeSocket.latest();

@@ -246,9 +246,12 @@ export class Connection {
   /** Drops the current socket (half-open, stuck handshake) and connects a new one. */
   #replace(why: string): void {
     if (this.state === "closed") return;
+    // A socket that carried a session is replaced at once; a failed handshake
+    // (token provider, auth timeout) waits out the backoff like a failed connect.
+    const hadSession = this.state === "open";
     this.#lost(why);
     // lost() may have closed for good (reconnect off, retries exhausted).
-    if (this.status.get().state !== "closed") this.#socket.replace();
+    if (this.status.get().state !== "closed") this.#socket.replace(hadSession);
   }
 
   #lost(why: string): void {

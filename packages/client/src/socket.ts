@@ -46,17 +46,34 @@ function tappedConstructor(Base: WebSocketConstructor, events: SocketEvents): We
   };
 }
 
+/** A socket that stayed open this long starts the backoff over. */
+const STABLE_MS = 5000;
+
 /**
  * One logical connection that partysocket keeps alive: jittered backoff,
  * connection timeout, no send queue of its own.
  */
 export class ReconnectingSocket {
   readonly #rws: ReconnectingWebSocket;
+  readonly #options: SocketOptions;
+  /** Connects since the last socket that stayed open; sets the backoff. */
+  #attempt = 0;
+  /** The next connect goes out at once. */
+  #now = false;
+  #openedAt: number | undefined;
+  #waiting: { timer: ReturnType<typeof setTimeout>; go(): void } | undefined;
 
   constructor(options: SocketOptions, events: SocketEvents) {
-    const base = options.minReconnectDelay;
-    this.#rws = new ReconnectingWebSocket(options.url, undefined, {
-      WebSocket: tappedConstructor(options.WebSocket, events),
+    this.#options = options;
+    const tapped: SocketEvents = {
+      ...events,
+      open: (socket) => {
+        this.#openedAt = Date.now();
+        events.open(socket);
+      },
+    };
+    this.#rws = new ReconnectingWebSocket(() => this.#nextUrl(), undefined, {
+      WebSocket: tappedConstructor(options.WebSocket, tapped),
       startClosed: true,
       // partysocket flushes its queue before `open` fires, which would put
       // frames ahead of the auth frame; the connection queues them instead.
@@ -64,14 +81,12 @@ export class ReconnectingSocket {
       // The connection counts failed attempts itself (it knows which ones
       // authenticated), so partysocket never gives up on its own.
       maxRetries: Number.POSITIVE_INFINITY,
-      maxReconnectionDelay: options.maxReconnectDelay,
-      reconnectionDelayGrowFactor: 1.6,
+      // partysocket's backoff timer cannot be cancelled: after close() it kept
+      // a Node program running for up to maxReconnectDelay. Its wait is zero;
+      // the URL provider waits instead, on a timer close() clears.
+      minReconnectionDelay: 0,
+      maxReconnectionDelay: 0,
       connectionTimeout: 10_000,
-      // Read on every attempt: a getter gives each delay its own jitter, so a
-      // fleet of clients does not reconnect in lockstep after a restart.
-      get minReconnectionDelay() {
-        return base * (0.5 + Math.random());
-      },
     });
     // partysocket re-applies its own binaryType (default "blob") to every
     // socket it opens; binary frames must arrive as ArrayBuffer to decode synchronously.
@@ -80,20 +95,55 @@ export class ReconnectingSocket {
 
   /** Opens (or re-opens after `close`) the connection. */
   open(): void {
+    this.#attempt = 0;
+    this.#now = true;
     this.#rws.reconnect();
+    this.#waiting?.go();
   }
 
-  /** Drops the current socket and connects a fresh one at once. */
-  replace(): void {
+  /**
+   * Drops the current socket and connects a fresh one: at once when it had
+   * carried a session (a half-open socket), else after the backoff (a failed
+   * handshake must not become a tight loop).
+   */
+  replace(now: boolean): void {
+    if (now) this.#attempt = 0;
+    this.#now = now;
     this.#rws.reconnect(4000, "replaced");
+    // A connect already waiting out its backoff goes now, when asked to.
+    if (now) this.#waiting?.go();
   }
 
   /** Closes for good; no reconnection. */
   close(): void {
     this.#rws.close(1000, "client closed");
+    // partysocket sees that it was closed and opens nothing.
+    this.#waiting?.go();
   }
 
   send(data: string | Uint8Array): void {
     this.#rws.send(data as string);
+  }
+
+  /** partysocket awaits this before each connect: the backoff lives here. */
+  #nextUrl(): Promise<string> {
+    const { url, minReconnectDelay: min, maxReconnectDelay: max } = this.#options;
+    if (this.#openedAt !== undefined && Date.now() - this.#openedAt >= STABLE_MS) this.#attempt = 0;
+    this.#openedAt = undefined;
+    if (this.#now) {
+      this.#now = false;
+      return Promise.resolve(url);
+    }
+    // Jittered, so a fleet of clients does not reconnect in lockstep after a restart.
+    const delay = Math.min(max, min * (0.5 + Math.random()) * 1.6 ** this.#attempt++);
+    return new Promise((resolve) => {
+      const go = () => {
+        clearTimeout(timer);
+        this.#waiting = undefined;
+        resolve(url);
+      };
+      const timer = setTimeout(go, delay);
+      this.#waiting = { timer, go };
+    });
   }
 }
