@@ -34,10 +34,10 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 8.81 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 9.08 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 11.20 kB
-//   @dispatch/react  asked 3 kB, measured 5.46 kB
+//   with partysocket asked 9 kB, measured 11.48 kB
+//   @dispatch/react  asked 3 kB, measured 5.50 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
 // without saying why.
@@ -48,7 +48,14 @@ function everyChunk(config) {
 // "with partysocket" 11 → 11.5 kB for closing cleanly when the SSE chunk
 // fails to load (+0.05 kB; it left calls pending and rejections unhandled);
 // "every chunk" 25.5 → 26 kB for the same care with the msgpack and slow-lane
-// chunks, and for close() aborting a running workflow.start (+0.3 kB).
+// chunks, and for close() aborting a running workflow.start (+0.3 kB);
+// "without partysocket" 9 → 9.5 kB and "every chunk" 26 → 26.5 kB for fixes
+// found by review, each with its test (+0.25 kB initial, +0.35 kB in all):
+// the heartbeat no longer lets a steady poller keep a half-open socket, the
+// reconnect backoff runs on a timer close() clears (partysocket's kept Node
+// processes alive) and applies to failed handshakes, a throwing token
+// provider is retried, subscriptions report their end (onEnd), and
+// waitForJob/gather survive outages and stop on close().
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
@@ -57,7 +64,7 @@ export default [
     ignore: ["partysocket"],
     modifyEsbuildConfig: initialOnly,
     gzip: true,
-    limit: "9 kB",
+    limit: "9.5 kB",
   },
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, with partysocket",
@@ -73,7 +80,7 @@ export default [
     import: "*",
     modifyEsbuildConfig: everyChunk,
     gzip: true,
-    limit: "26 kB",
+    limit: "26.5 kB",
   },
   {
     name: "@dispatch/client/msgpack: the codec with @msgpack/msgpack (loaded on demand)",

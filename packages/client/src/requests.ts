@@ -51,13 +51,6 @@ export class RequestTable {
     this.#defaultTimeout = defaultTimeout;
   }
 
-  /** Requests sent and not yet answered on the current socket. */
-  get inFlight(): number {
-    let n = 0;
-    for (const p of this.#pending.values()) if (p.sent) n++;
-    return n;
-  }
-
   /** A mark of the requests started so far, for `inFlightBy`. */
   get mark(): number {
     return this.#counter;
