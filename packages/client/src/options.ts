@@ -38,7 +38,9 @@ export interface DispatchOptions {
    * How `workflow.start` (which the server answers only after the whole run)
    * travels: `"rpc"` (HTTP POST /dwp/rpc), `"socket"` (a second WebSocket) or
    * `"auto"`: RPC outside browsers and on the page's own origin, else a socket.
-   * Default `"auto"`.
+   * Default `"auto"`. Over RPC the run lives in the request's context: a call
+   * that ends early (signal, timeout, `close()`) makes a sleeping or waiting
+   * run fail with `context canceled`; over a socket it runs on.
    */
   slowRequests?: "auto" | "rpc" | "socket";
   /** Reconnection delay bounds in ms (jittered). Default 500 and 10 000. */

@@ -15,7 +15,12 @@ import { typeIdError } from "./engine/type-id.js";
 import type { Engine, Scope } from "./engine/types.js";
 import { errorFrame, responseFrame } from "./frames.js";
 
-export type Handle = (frame: Frame, identity: Identity) => Promise<Frame | undefined>;
+/**
+ * Handles one request frame. `signal` is the request's context where it has
+ * one that ends (HTTP RPC: the client went away); the WebSocket read loop's
+ * does not end while a request runs.
+ */
+export type Handle = (frame: Frame, identity: Identity, signal?: AbortSignal) => Promise<Frame | undefined>;
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -27,7 +32,12 @@ function scopeOf(identity: Identity): Scope {
 }
 
 export function createHandler(engine: Engine, broker: Broker): Handle {
-  type Method = (frame: Frame, req: DecodedRequest, identity: Identity) => Promise<Frame> | Frame;
+  type Method = (
+    frame: Frame,
+    req: DecodedRequest,
+    identity: Identity,
+    signal: AbortSignal | undefined,
+  ) => Promise<Frame> | Frame;
 
   const methods: Partial<Record<RequestMethod | "stats", Method>> = {
     "job.enqueue": (f, req, identity) => {
@@ -63,9 +73,9 @@ export function createHandler(engine: Engine, broker: Broker): Handle {
       if (!engine.cancelJob(id)) return errorFrame(f.id, 404, "job not found");
       return responseFrame(f.id, { status: "cancelled" });
     },
-    "workflow.start": async (f, req, identity) => {
+    "workflow.start": async (f, req, identity, signal) => {
       try {
-        const run = await engine.startWorkflow(req.str("name"), req.raw("input"), scopeOf(identity));
+        const run = await engine.startWorkflow(req.str("name"), req.raw("input"), scopeOf(identity), signal);
         return responseFrame(f.id, { run_id: run.id, name: run.name, state: run.state });
       } catch (err) {
         return errorFrame(f.id, 500, `workflow start failed: ${message(err)}`);
@@ -108,7 +118,7 @@ export function createHandler(engine: Engine, broker: Broker): Handle {
     stats: (f) => responseFrame(f.id, { broker: broker.stats(), connections: 0 }),
   };
 
-  return async (frame, identity) => {
+  return async (frame, identity, signal) => {
     const method = Object.hasOwn(methods, frame.method) ? methods[frame.method as RequestMethod] : undefined;
     if (method === undefined) {
       if (frame.method.startsWith("federation.") && FEDERATION.has(frame.method)) {
@@ -129,7 +139,7 @@ export function createHandler(engine: Engine, broker: Broker): Handle {
       }
     }
     try {
-      return await method(frame, req, identity);
+      return await method(frame, req, identity, signal);
     } catch (err) {
       return errorFrame(frame.id, 500, message(err));
     }

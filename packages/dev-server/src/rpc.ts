@@ -65,7 +65,13 @@ export async function handleRpc(
   const scope = requiredScope(frame.method);
   if (scope !== "" && !hasScope(identity, scope))
     return reply(res, 403, errorFrame(frame.id, 403, "forbidden"));
-  const resp = await handle(frame, identity);
+  // Go cancels a request's context when its client goes away, and that
+  // context is the workflow run's: a run sleeping or waiting then fails.
+  const gone = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  const resp = await handle(frame, identity, gone.signal);
   if (resp === undefined) return reply(res, 204, undefined);
   let status = 200;
   if (resp.type === "error" && resp.error !== undefined) {

@@ -1,13 +1,14 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevServer } from "../src/index.js";
-import { eventually, startServer, TOKEN } from "./helpers.js";
+import { Client, eventually, startServer, TOKEN, type Wire } from "./helpers.js";
 
 let server: DevServer;
 beforeAll(async () => {
   server = await startServer({
     tokens: { [TOKEN]: { scopes: ["*"] }, dk_test_read: { scopes: ["job:read"] } },
     jobs: { quick: () => {} },
+    workflows: { nap: (wf) => wf.sleep("nap", 60_000) },
   });
 });
 afterAll(() => server.close());
@@ -83,6 +84,25 @@ describe("HTTP RPC", () => {
     const trailing = await rpc(`${frame} {not json`);
     expect(trailing).toMatchObject({ status: 200, body: { correl_id: "r5" } });
     expect((await rpc(frame, { "content-type": "text/plain" })).status).toBe(400);
+  });
+
+  it("cancels the run's context when the client goes away: a sleeping run fails", async () => {
+    const watcher = await Client.authed(server);
+    await watcher.request("subscribe", { channel: "workflows" });
+    const isType = (type: string) => (f: Wire) => f.type === "event" && (f.data as Wire).type === type;
+    const client = new AbortController();
+    const call = fetch(`${server.httpUrl}/dwp/rpc`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: TOKEN },
+      body: JSON.stringify({ id: "w1", type: "request", method: "workflow.start", data: { name: "nap" } }),
+      signal: client.signal,
+    }).catch((error: unknown) => error);
+    await watcher.frameWhere(isType("workflow.started"));
+    client.abort();
+    expect(await call).toMatchObject({ name: "AbortError" });
+    const failed = await watcher.frameWhere(isType("workflow.failed"));
+    expect(failed).toMatchObject({ data: { data: { name: "nap", error: "context canceled" } } });
+    watcher.close();
   });
 
   it("403 forbidden for a missing scope", async () => {

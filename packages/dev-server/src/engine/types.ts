@@ -189,8 +189,18 @@ export interface Engine {
   getJob(id: string): JobWire | undefined;
   /** Go quirk: sets `cancelled` whatever the state, publishes nothing. `false` if unknown. */
   cancelJob(id: string): boolean;
-  /** Runs the whole workflow before resolving, as the Go runner does. Rejects with EngineError(500) for an unregistered name. */
-  startWorkflow(name: string, input: Uint8Array | undefined, scope?: Scope): Promise<RunWire>;
+  /**
+   * Runs the whole workflow before resolving, as the Go runner does. Rejects
+   * with EngineError(500) for an unregistered name. `signal` is the caller's
+   * context: when it aborts, the run's context is cancelled ("context
+   * canceled"), as an HTTP RPC request's is when its client goes away.
+   */
+  startWorkflow(
+    name: string,
+    input: Uint8Array | undefined,
+    scope?: Scope,
+    signal?: AbortSignal,
+  ): Promise<RunWire>;
   getRun(id: string): RunWire | undefined;
   timeline(runId: string): TimelineEntryWire[];
   publishEvent(

@@ -74,7 +74,12 @@ export class WorkflowRunner {
   ) {}
 
   /** Runner.StartRaw: creates the run and runs it to the end before resolving. */
-  async start(name: string, input: Uint8Array | undefined, scope?: Scope): Promise<RunWire> {
+  async start(
+    name: string,
+    input: Uint8Array | undefined,
+    scope?: Scope,
+    caller?: AbortSignal,
+  ): Promise<RunWire> {
     const handler = this.handlers[name];
     if (handler === undefined) throw new EngineError(500, `no workflow registered for ${goQuote(name)}`);
     const now = Date.now();
@@ -100,6 +105,11 @@ export class WorkflowRunner {
 
     const controller = new AbortController();
     this.controllers.add(controller);
+    // The run's context derives from the caller's: Go hands the request
+    // context to Runner.StartRaw.
+    const cancel = (): void => controller.abort(new Error("context canceled"));
+    if (caller?.aborted) cancel();
+    caller?.addEventListener("abort", cancel, { once: true });
     const start = Date.now();
     try {
       let value: unknown;
@@ -119,6 +129,7 @@ export class WorkflowRunner {
       this.emit("workflow.failed", topic, workflowEventData(run, { error }));
     } finally {
       this.controllers.delete(controller);
+      caller?.removeEventListener("abort", cancel);
     }
     return runToWire(run);
   }
