@@ -57,6 +57,8 @@ export class Session {
     private readonly opts: SessionOptions,
   ) {
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+      // ws may parse more messages from the same chunk after a fatal one.
+      if (this.closed) return;
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
       // gobwas/ws checks text messages for UTF-8 as it reads them; the read
       // error ends the handler, which drops the TCP connection (no close frame).
@@ -80,6 +82,7 @@ export class Session {
     try {
       for (let next = this.queue.shift(); next !== undefined && !this.closed; next = this.queue.shift()) {
         if (next === INVALID_TEXT) {
+          this.dispose();
           this.socket.destroy();
           break;
         }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { DevServer } from "../src/index.js";
-import { Client, decodeMsgpack, startServer, TOKEN, TS_2026 } from "./helpers.js";
+import { Client, decodeMsgpack, startServer, TOKEN, TS_2026, type Wire } from "./helpers.js";
 
 let server: DevServer | undefined;
 afterEach(async () => {
@@ -66,6 +66,29 @@ describe("what gobwas/ws refuses", () => {
     client.ws.send(Buffer.from([0x7b, 0xff, 0x7d]), { binary: false });
     expect(await client.nextFrame()).toMatchObject({ type: "pong" });
     expect((await client.closed).code).toBe(1006);
+  });
+
+  it("reads nothing after the message that is not UTF-8, even in the same TCP chunk", async () => {
+    server = await startServer({ jobs: { quick: () => {} } });
+    const watcher = await Client.authed(server);
+    await watcher.request("subscribe", { channel: "jobs" });
+    const bad = await Client.authed(server);
+    const tcp = (bad.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+    tcp.cork();
+    bad.ws.send(Buffer.from([0x7b, 0xff, 0x7d]), { binary: false });
+    bad.sendText(
+      JSON.stringify({ id: "e", type: "request", method: "job.enqueue", data: { name: "quick" } }),
+    );
+    tcp.uncork();
+    expect((await bad.closed).code).toBe(1006);
+    // The watcher hears of its own job only: the frame behind the bad one never ran.
+    const seen: Wire[] = [];
+    const mine = await watcher.request("job.enqueue", { name: "quick" }, seen);
+    const id = (mine.data as Wire).job_id;
+    const done = (f: Wire) => f.type === "event" && ((f.data as Wire).data as Wire).job_id === id;
+    while (seen.filter(done).length < 3) seen.push(await watcher.frameWhere(done, seen));
+    const jobs = seen.filter((f) => f.type === "event").map((f) => ((f.data as Wire).data as Wire).job_id);
+    expect(new Set(jobs)).toEqual(new Set([id]));
   });
 
   it("chooses no subprotocol, so a client that asks for one fails to connect", async () => {
