@@ -69,11 +69,16 @@ export class DispatchCore {
         });
     this.#link = (this.#sse ?? this.#connection) as Pick<Connection, "status" | "state" | "start">;
     this.#wire = new WireSubscriptions(
-      // No timeout: the answer is bound to the session, and a session that
-      // stops answering is replaced by the heartbeat, which re-subscribes.
-      // A timeout would read as a refusal and end the subscription for good.
+      // A subscribe has no timeout: its answer is bound to the session, and a
+      // session that stops answering is replaced by the heartbeat, which
+      // subscribes again. A timeout would read as a refusal and end the
+      // subscription for good. An unsubscribe may time out: nobody waits on it.
       (method, channel) =>
-        this.send(method, JSON.stringify({ channel }), { timeout: Number.POSITIVE_INFINITY }),
+        this.send(
+          method,
+          JSON.stringify({ channel }),
+          method === "subscribe" ? { timeout: Number.POSITIVE_INFINITY } : {},
+        ),
       (channel, error) => {
         for (const sub of this.#router.all()) {
           if (wireChannelOf(sub.channel) !== channel) continue;

@@ -130,6 +130,29 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
     expect(FakeSocket.instances.length).toBe(1);
   });
 
+  it("leaves no timer behind when closed in the same turn as a drop", async () => {
+    const { client } = await openClient({ heartbeatInterval: 0, minReconnectDelay: 8000 });
+    // partysocket asks for the next URL only after a zero-delay wait: close()
+    // lands before any backoff timer exists.
+    FakeSocket.latest().drop();
+    client.close();
+    await settle();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(FakeSocket.instances.length).toBe(1);
+  });
+
+  it("replaces a silent socket even while a subscribe waits for its answer", async () => {
+    const { client } = await openClient({ heartbeatInterval: 1000 });
+    const sub = client.subscribe("jobs");
+    // A subscribe has no timeout of its own, so it must not excuse the silence.
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(client.state).toBe("reconnecting");
+    await settle();
+    expect(FakeSocket.instances.length).toBe(2);
+    expect(sub.closed).toBe(false);
+    client.close();
+  });
+
   it("waits out the backoff before a new socket when the token provider fails", async () => {
     const client = new Dispatch({
       url,

@@ -29,7 +29,7 @@ export interface ConnectionHooks {
   closed(error: DispatchError | undefined): void;
   /** A mark of the requests sent so far. */
   mark(): number;
-  /** Whether a request sent by `mark` awaits its answer (the server answers later pings only after it). */
+  /** Whether a request sent by `mark` awaits its answer within a finite timeout (the server answers later pings only after it). */
   busy(mark: number): boolean;
   /** Loads the msgpack codec on first use, so JSON-only bundles never include it. */
   loadMsgpack(): Promise<Codec>;

@@ -5,7 +5,7 @@ export interface HeartbeatHooks {
   dead(): void;
   /** A mark of the requests sent so far, for `busy`. */
   mark(): number;
-  /** Whether a request sent by `mark` still awaits its answer (and has not timed out). */
+  /** Whether a request sent by `mark` still awaits its answer within a finite timeout. */
   busy(mark: number): boolean;
 }
 

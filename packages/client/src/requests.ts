@@ -56,11 +56,15 @@ export class RequestTable {
     return this.#counter;
   }
 
-  /** Whether a request started by `mark` was sent and still awaits its answer. */
+  /**
+   * Whether a request started by `mark` was sent and still awaits its answer
+   * within a finite timeout. One without a deadline (a subscribe) bounds
+   * nothing, so it cannot excuse a silent socket.
+   */
   inFlightBy(mark: number): boolean {
     for (const p of this.#pending.values()) {
       if (p.seq > mark) return false;
-      if (p.sent) return true;
+      if (p.sent && p.deadline !== Number.POSITIVE_INFINITY) return true;
     }
     return false;
   }

@@ -61,6 +61,7 @@ export class ReconnectingSocket {
   /** The next connect goes out at once. */
   #now = false;
   #openedAt: number | undefined;
+  #closed = false;
   #waiting: { timer: ReturnType<typeof setTimeout>; go(): void } | undefined;
 
   constructor(options: SocketOptions, events: SocketEvents) {
@@ -95,6 +96,7 @@ export class ReconnectingSocket {
 
   /** Opens (or re-opens after `close`) the connection. */
   open(): void {
+    this.#closed = false;
     this.#attempt = 0;
     this.#now = true;
     this.#rws.reconnect();
@@ -116,6 +118,7 @@ export class ReconnectingSocket {
 
   /** Closes for good; no reconnection. */
   close(): void {
+    this.#closed = true;
     this.#rws.close(1000, "client closed");
     // partysocket sees that it was closed and opens nothing.
     this.#waiting?.go();
@@ -130,7 +133,9 @@ export class ReconnectingSocket {
     const { url, minReconnectDelay: min, maxReconnectDelay: max } = this.#options;
     if (this.#openedAt !== undefined && Date.now() - this.#openedAt >= STABLE_MS) this.#attempt = 0;
     this.#openedAt = undefined;
-    if (this.#now) {
+    // partysocket asks for the URL before it checks whether it was closed:
+    // closed meanwhile, it gets one at once and opens nothing.
+    if (this.#now || this.#closed) {
       this.#now = false;
       return Promise.resolve(url);
     }

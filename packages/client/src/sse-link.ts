@@ -129,7 +129,7 @@ export class SseLink {
         },
         failed: (error) => {
           // A refused token is refused everywhere: close the client, as a 401 on the socket does.
-          if (error instanceof AuthError) return this.close(error);
+          if (error instanceof AuthError && !error.retryable) return this.close(error);
           this.#drop(wire, entry);
           for (const sub of router.all()) sub.confirm(error);
         },
