@@ -50,6 +50,8 @@ export class Session {
   private subscriber: Subscriber | undefined;
   private readonly id = newSessionId();
   private closed = false;
+  /** The client closed; what it sent before is still handled, as Go's read loop does. */
+  private readEnded = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -65,7 +67,12 @@ export class Session {
       this.queue.push(isBinary || isUtf8(bytes) ? bytes : INVALID_TEXT);
       void this.pump();
     });
-    ws.on("close", () => this.dispose());
+    ws.on("close", () => {
+      // Go's read loop goes on reading what arrived before the close (a slow
+      // request's followers run later, their answers lost), then cleans up.
+      this.readEnded = true;
+      if (!this.running) this.dispose();
+    });
     ws.on("error", () => this.dispose());
   }
 
@@ -97,6 +104,7 @@ export class Session {
       }
     } finally {
       this.running = false;
+      if (this.readEnded) this.dispose();
     }
   }
 

@@ -57,6 +57,25 @@ describe("outbound message kind", () => {
   });
 });
 
+describe("a client that leaves while a slow request runs", () => {
+  it("still has the frames it sent behind it handled, as Go's read loop does", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    server = await startServer({ jobs: { quick: () => {} }, workflows: { slow: () => gate } });
+    const watcher = await Client.authed(server);
+    await watcher.request("subscribe", { channel: "jobs" });
+    const leaving = await Client.authed(server);
+    leaving.send({ id: "w", type: "request", method: "workflow.start", data: { name: "slow" } });
+    leaving.send({ id: "e", type: "request", method: "job.enqueue", data: { name: "quick" } });
+    leaving.ws.close();
+    await leaving.closed;
+    release();
+    const enqueued = await watcher.frameWhere((f) => f.type === "event");
+    expect(enqueued).toMatchObject({ data: { type: "job.enqueued" } });
+    watcher.close();
+  });
+});
+
 describe("what gobwas/ws refuses", () => {
   it("drops the connection, without a close frame, on a text message that is not UTF-8", async () => {
     server = await startServer({ tokens: { [TOKEN]: { scopes: ["*"] } } });
