@@ -4,6 +4,7 @@ import type { GapEvent } from "../src/connection-state.js";
 import { AuthError, DispatchError } from "../src/errors.js";
 import type { DispatchOptions } from "../src/options.js";
 import type { StreamEvent } from "../src/protocol/types.js";
+import { createRpcClient } from "../src/rpc-client.js";
 import {
   createMockDispatch,
   INITIAL_CREDITS,
@@ -157,6 +158,36 @@ describe("createMockDispatch", () => {
       await expect(good.connect()).resolves.toMatch(/^mock-session-/);
     } finally {
       strict.close();
+      mock.listen();
+    }
+  });
+
+  it("enforces each token's scopes: 403 on the socket and over RPC, with the server's texts", async () => {
+    const scoped = createMockDispatch({
+      url: "ws://127.0.0.1:7803/dwp",
+      tokens: { dk_test_reader: ["job:read"], dk_test_admin: ["*"] },
+    });
+    scoped.handle("job.get", ({ job_id }) => wireJob({ id: job_id }));
+    scoped.handle("job.enqueue", () => ({ job_id: ID, queue: "default", state: "pending" }));
+    mock.close();
+    scoped.listen();
+    try {
+      const reader = new Dispatch({ url: scoped.url, token: "dk_test_reader", WebSocket: scoped.WebSocket });
+      clients.push(reader);
+      await expect(reader.getJob(ID)).resolves.toMatchObject({ id: ID });
+      await expect(reader.enqueue("send", {})).rejects.toMatchObject({
+        code: 403,
+        message: "insufficient permissions",
+      });
+      await expect(reader.subscribe("jobs").ready).rejects.toMatchObject({ code: 403 });
+      const rpc = createRpcClient({ url: scoped.url, token: "dk_test_reader" });
+      await expect(rpc.enqueue("send", {})).rejects.toMatchObject({ code: 403, message: "forbidden" });
+      const stranger = createRpcClient({ url: scoped.url, token: "dk_test_nobody" });
+      await expect(stranger.getJob(ID)).rejects.toMatchObject({ code: 401, message: "unauthorized" });
+      const admin = createRpcClient({ url: scoped.url, token: "dk_test_admin" });
+      await expect(admin.enqueue("send", {})).resolves.toMatchObject({ job_id: ID });
+    } finally {
+      scoped.close();
       mock.listen();
     }
   });

@@ -17,6 +17,7 @@ export {
 } from "./mock-dispatch.js";
 export { MockError } from "./mock-error.js";
 export { INITIAL_CREDITS } from "./mock-session.js";
+export type { MockTokens } from "./scopes.js";
 export type { ClientFrame } from "./server-codec.js";
 export {
   base64Json,

@@ -6,14 +6,20 @@ import type { StreamEvent } from "../protocol/types.js";
 import { rpcHandler } from "./mock-rpc.js";
 import { type MockSession, MockSession as Session } from "./mock-session.js";
 import { ensureGlobalWebSocket, forwardingWebSocket } from "./mock-websocket.js";
+import { type MockTokens, tokenScopes } from "./scopes.js";
 import type { ClientFrame } from "./server-codec.js";
 
 /** Options of `createMockDispatch`. */
 export interface MockDispatchOptions {
   /** The DWP URL the client connects to, e.g. `ws://localhost:7777/dwp`. Its HTTP RPC endpoint is mocked too. */
   url: string;
-  /** Accepted tokens (default: every token). Others are refused with 401, as the server does. */
-  tokens?: readonly string[];
+  /**
+   * Accepted tokens (default: every token, even none, with every scope, as
+   * the server without a key table). Others are refused with 401. Give each
+   * token its scopes (`{ dk_test_ro: ["job:read"] }`) and a call it lacks one
+   * for is refused with 403, as the server does.
+   */
+  tokens?: MockTokens;
   /**
    * Answer one request at a time per connection, as the Go server does (a
    * held answer delays the connection's later requests, pings and credit
@@ -99,7 +105,7 @@ export interface MockDispatch {
  * ```
  */
 export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
-  const tokens = options.tokens ? new Set(options.tokens) : undefined;
+  const tokens = tokenScopes(options.tokens);
   const handlerMap = new Map<string, (data: unknown, frame: ClientFrame) => unknown>();
   const frames: ClientFrame[] = [];
   const sessions = new Set<MockSession>();

@@ -1,6 +1,7 @@
 import { HttpResponse, http, type RequestHandler } from "msw";
 import { MockError, toErrorDetail } from "./mock-error.js";
 import type { SessionHost } from "./mock-session.js";
+import { mayCall } from "./scopes.js";
 import { type ClientFrame, encodeServerFrame } from "./server-codec.js";
 
 /** `ws(s)://host/dwp` → `http(s)://host/dwp/rpc`, the server's RPC endpoint. */
@@ -40,8 +41,9 @@ export function rpcHandler(dwpUrl: string, host: SessionHost, frames: ClientFram
       return reply(error.code, { type: "error", correl_id: frame.id, error });
     };
     try {
-      if (token === "" || (host.tokens !== undefined && !host.tokens.has(token)))
-        throw new MockError(401, "authentication failed");
+      // RPC's own texts: "unauthorized" and "forbidden", not the socket's.
+      if (host.tokens !== undefined && !host.tokens.has(token)) throw new MockError(401, "unauthorized");
+      if (!mayCall(host.tokens?.get(token), frame.method ?? "")) throw new MockError(403, "forbidden");
       const handler = frame.method === undefined ? undefined : host.handler(frame.method);
       if (!handler) throw new MockError(405, `unknown method: ${frame.method ?? ""}`);
       const data = await handler(frame.data, frame);

@@ -1,6 +1,7 @@
 import type { Format } from "../codecs/codec.js";
 import type { StreamEvent } from "../protocol/types.js";
 import { MockError, toErrorDetail } from "./mock-error.js";
+import { mayCall, type TokenScopes } from "./scopes.js";
 import { type ClientFrame, decodeClientFrame, encodeServerFrame, type ServerFrame } from "./server-codec.js";
 
 /** The server's starting credit balance for every connection. */
@@ -14,8 +15,8 @@ export interface MockSocket {
 
 /** What a session needs from the mock that owns it. */
 export interface SessionHost {
-  /** Accepted tokens; `undefined` accepts any. */
-  readonly tokens: ReadonlySet<string> | undefined;
+  /** Accepted tokens and their scopes; `undefined` accepts any, with every scope. */
+  readonly tokens: TokenScopes;
   readonly sequential: boolean;
   /** Records a frame on arrival. */
   received(frame: ClientFrame): void;
@@ -58,6 +59,8 @@ export class MockSession {
   sessionId: string | undefined;
   credits = INITIAL_CREDITS;
   readonly topics = new Set<string>();
+  /** The scopes of the token this connection authenticated with; `undefined`: all. */
+  private scopes: readonly string[] | undefined;
   #queue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -112,10 +115,11 @@ export class MockSession {
     if (data !== undefined && (typeof data !== "object" || data === null)) {
       return this.refuse(400, "invalid auth data", frame.id);
     }
-    const token = typeof data?.token === "string" && data.token !== "" ? data.token : frame.token;
-    if (token === undefined || (this.host.tokens !== undefined && !this.host.tokens.has(token))) {
+    const token = typeof data?.token === "string" && data.token !== "" ? data.token : (frame.token ?? "");
+    if (this.host.tokens !== undefined && !this.host.tokens.has(token)) {
       return this.refuse(401, "authentication failed", frame.id);
     }
+    this.scopes = this.host.tokens?.get(token);
     // Only the exact string "msgpack" selects msgpack; the answer is already in that format.
     this.format = data?.format === "msgpack" ? "msgpack" : "json";
     this.sessionId = this.host.nextSessionId();
@@ -142,6 +146,13 @@ export class MockSession {
   private async process(frame: ClientFrame): Promise<void> {
     if (frame.type === "ping")
       return this.send({ type: "pong", correl_id: frame.id, ...(frame.ts ? { ts: frame.ts } : {}) });
+    // The scope is checked before anything else, a credit grant naming a method included.
+    if (frame.method && !mayCall(this.scopes, frame.method))
+      return this.send({
+        type: "error",
+        correl_id: frame.id,
+        error: { code: 403, message: "insufficient permissions" },
+      });
     if (typeof frame.credits === "number" && frame.credits > 0) {
       // A grant is consumed whole and never answered, even on a request frame.
       this.credits += frame.credits;
