@@ -79,14 +79,7 @@ export class DispatchCore {
           JSON.stringify({ channel }),
           method === "subscribe" ? { timeout: Number.POSITIVE_INFINITY } : {},
         ),
-      (channel, error) => {
-        for (const sub of this.#router.all()) {
-          if (wireChannelOf(sub.channel) !== channel) continue;
-          // Out of the router too: an ended subscription never gets to unsubscribe.
-          this.#router.remove(sub);
-          sub.confirm(error);
-        }
-      },
+      (channel, error) => this.#router.refuse(channel, error),
     );
     this.#credits = new CreditGranter((n) => {
       try {

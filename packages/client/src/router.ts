@@ -1,3 +1,4 @@
+import { wireChannelOf } from "./channels.js";
 import type { StreamEvent } from "./protocol/types.js";
 import type { Subscription } from "./subscription.js";
 
@@ -40,6 +41,16 @@ export class Router {
   /** Every live subscription. */
   all(): Subscription[] {
     return [...this.#byChannel.values()].flat();
+  }
+
+  /** The server refused the wire channel: its subscriptions leave and end with `error`. */
+  refuse(wireChannel: string, error: unknown): void {
+    for (const sub of this.all()) {
+      if (wireChannelOf(sub.channel) !== wireChannel) continue;
+      // Removed here: an ended subscription never gets to unsubscribe.
+      this.remove(sub);
+      sub.confirm(error);
+    }
   }
 
   /** Delivers `event` to every matching subscription, each exactly once. */

@@ -26,7 +26,7 @@ function requiredScope(method: string): string {
   return `${area}:${READS.has(method) ? "read" : "write"}`;
 }
 
-/** Whether a token with `scopes` may call `method` (`undefined` scopes: any). */
+/** Whether a token with `scopes` may call `method` (`undefined`: every scope). */
 export function mayCall(scopes: readonly string[] | undefined, method: string): boolean {
   if (scopes === undefined || method === "auth") return true;
   const needed = requiredScope(method);

@@ -3,7 +3,8 @@
  * `undefined` stands for Go's nil pointers.
  */
 import { formatRFC3339Nano } from "./go-time.js";
-import type { JobState, JobWire, StreamEventType } from "./types.js";
+import { newTypeId } from "./type-id.js";
+import type { EnqueueRequest, JobState, JobWire, StreamEventType } from "./types.js";
 
 /** A job as the in-memory store holds it. */
 export interface JobRecord {
@@ -85,3 +86,33 @@ export function jobEventData(job: JobRecord, extra: JobEventExtra = {}): Record<
 
 /** How the engine publishes a stream event (type, entity topic, data). */
 export type Emit = (type: StreamEventType, topic: string, data: Record<string, unknown>) => void;
+
+/** Go's `job.DefaultOptions().Timeout`: five minutes, in nanoseconds. */
+const DEFAULT_TIMEOUT_NS = 300_000_000_000;
+
+/** EnqueueRaw's new job: pending and due now. */
+export function newJobRecord(req: EnqueueRequest, maxRetries: number, seq: number): JobRecord {
+  const now = Date.now();
+  return {
+    createdAt: now,
+    updatedAt: now,
+    id: newTypeId("job"),
+    name: req.name,
+    // The DWP handler only passes a non-empty queue and a positive priority.
+    queue: req.queue !== undefined && req.queue !== "" ? req.queue : "default",
+    payload: req.payload,
+    state: "pending",
+    priority: req.priority !== undefined && req.priority > 0 ? req.priority : 0,
+    maxRetries,
+    retryCount: 0,
+    lastError: "",
+    scopeAppId: req.scope?.appId ?? "",
+    scopeOrgId: req.scope?.orgId ?? "",
+    runAt: now,
+    startedAt: undefined,
+    completedAt: undefined,
+    heartbeatAt: undefined,
+    timeout: DEFAULT_TIMEOUT_NS,
+    seq,
+  };
+}

@@ -3,9 +3,8 @@
  * concurrency slots and the executor's retry/DLQ logic, run on JS timers.
  */
 import { formatRFC3339 } from "./go-time.js";
-import { type Emit, type JobRecord, jobEventData, jobToWire } from "./job-record.js";
-import { newTypeId } from "./type-id.js";
-import type { JobHandler, JobWire, Scope } from "./types.js";
+import { type Emit, type JobRecord, jobEventData, jobToWire, newJobRecord } from "./job-record.js";
+import type { EnqueueRequest, JobHandler, JobWire } from "./types.js";
 
 // Taken when the module loads: a test that fakes timers to drive backoff must
 // not also stop the fetcher from picking jobs up (as a microtask it never did).
@@ -22,9 +21,6 @@ export interface JobSchedulerOptions {
   staleJobThresholdMs: number;
   emit: Emit;
 }
-
-/** Go's `job.DefaultOptions().Timeout`: five minutes, in nanoseconds. */
-const DEFAULT_TIMEOUT_NS = 300_000_000_000;
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -58,36 +54,8 @@ export class JobScheduler {
   }
 
   /** EnqueueRaw: stores a pending job, wakes the pool, publishes job.enqueued. */
-  enqueue(req: {
-    name: string;
-    payload: Uint8Array | undefined;
-    queue?: string;
-    priority?: number;
-    scope?: Scope;
-  }): JobWire {
-    const now = Date.now();
-    const job: JobRecord = {
-      createdAt: now,
-      updatedAt: now,
-      id: newTypeId("job"),
-      name: req.name,
-      // The DWP handler only passes a non-empty queue and a positive priority.
-      queue: req.queue !== undefined && req.queue !== "" ? req.queue : "default",
-      payload: req.payload,
-      state: "pending",
-      priority: req.priority !== undefined && req.priority > 0 ? req.priority : 0,
-      maxRetries: this.options.maxRetries,
-      retryCount: 0,
-      lastError: "",
-      scopeAppId: req.scope?.appId ?? "",
-      scopeOrgId: req.scope?.orgId ?? "",
-      runAt: now,
-      startedAt: undefined,
-      completedAt: undefined,
-      heartbeatAt: undefined,
-      timeout: DEFAULT_TIMEOUT_NS,
-      seq: this.seq++,
-    };
+  enqueue(req: EnqueueRequest): JobWire {
+    const job = newJobRecord(req, this.options.maxRetries, this.seq++);
     this.jobs.set(job.id, job);
     this.wake();
     this.options.emit("job.enqueued", `job:${job.id}`, jobEventData(job));

@@ -177,15 +177,18 @@ export interface EngineOptions {
 }
 
 /** The in-memory engine behind the dev server's DWP handlers. */
+/** What `job.enqueue` stores. */
+export interface EnqueueRequest {
+  name: string;
+  payload: Uint8Array | undefined;
+  queue?: string;
+  priority?: number;
+  scope?: Scope;
+}
+
 export interface Engine {
   /** Persists a pending job and publishes `job.enqueued` before returning. */
-  enqueue(req: {
-    name: string;
-    payload: Uint8Array | undefined;
-    queue?: string;
-    priority?: number;
-    scope?: Scope;
-  }): JobWire;
+  enqueue(req: EnqueueRequest): JobWire;
   getJob(id: string): JobWire | undefined;
   /** Go quirk: sets `cancelled` whatever the state, publishes nothing. `false` if unknown. */
   cancelJob(id: string): boolean;
