@@ -62,7 +62,8 @@ export class ReconnectingSocket {
   #now = false;
   #openedAt: number | undefined;
   #closed = false;
-  #waiting: { timer: ReturnType<typeof setTimeout>; go(): void } | undefined;
+  /** Ends the backoff wait in progress: the connect goes now. */
+  #goNow: (() => void) | undefined;
 
   constructor(options: SocketOptions, events: SocketEvents) {
     this.#options = options;
@@ -100,7 +101,7 @@ export class ReconnectingSocket {
     this.#attempt = 0;
     this.#now = true;
     this.#rws.reconnect();
-    this.#waiting?.go();
+    this.#goNow?.();
   }
 
   /**
@@ -113,7 +114,7 @@ export class ReconnectingSocket {
     this.#now = now;
     this.#rws.reconnect(4000, "replaced");
     // A connect already waiting out its backoff goes now, when asked to.
-    if (now) this.#waiting?.go();
+    if (now) this.#goNow?.();
   }
 
   /** Closes for good; no reconnection. */
@@ -121,7 +122,7 @@ export class ReconnectingSocket {
     this.#closed = true;
     this.#rws.close(1000, "client closed");
     // partysocket sees that it was closed and opens nothing.
-    this.#waiting?.go();
+    this.#goNow?.();
   }
 
   send(data: string | Uint8Array): void {
@@ -144,11 +145,11 @@ export class ReconnectingSocket {
     return new Promise((resolve) => {
       const go = () => {
         clearTimeout(timer);
-        this.#waiting = undefined;
+        this.#goNow = undefined;
         resolve(url);
       };
       const timer = setTimeout(go, delay);
-      this.#waiting = { timer, go };
+      this.#goNow = go;
     });
   }
 }
