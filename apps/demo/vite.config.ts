@@ -3,7 +3,8 @@ import { defaultClientConditions, defineConfig } from "vite";
 
 /**
  * Standalone `npm run dev` proxies `/dwp` to a dev server started separately
- * (`npx dispatch-dev --port 8787`), or to `DISPATCH_DEV_SERVER`.
+ * (from the repository root: `node --conditions=@dispatch/source --import tsx
+ * packages/dev-server/src/cli.ts --port 8787`), or to `DISPATCH_DEV_SERVER`.
  * `npm start` (scripts/serve.ts) overrides the target with its own dev server.
  */
 const devServer = process.env.DISPATCH_DEV_SERVER ?? "http://127.0.0.1:8787";

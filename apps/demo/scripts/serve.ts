@@ -10,8 +10,11 @@ import { demoBackoff, demoJobs, demoWorkflows } from "@dispatch/dev-server/demo"
 import { createServer, type LogLevel, type ViteDevServer } from "vite";
 import { DEV_TOKEN } from "../src/config.js";
 
-/** The token the dashboard uses by default (`VITE_DISPATCH_TOKEN` overrides it). */
-export const DEMO_TOKEN = DEV_TOKEN;
+/**
+ * The one token this dev server accepts. The dashboard sends it unless
+ * `VITE_DISPATCH_TOKEN` is set, which is for pointing it at another server.
+ */
+const DEMO_TOKEN = DEV_TOKEN;
 
 export interface StartDemoOptions {
   /** Vite port; default 5173. `0` picks a free one. */

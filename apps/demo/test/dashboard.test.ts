@@ -99,10 +99,15 @@ describe("dashboard in Chromium", () => {
     consoleLog.fault = true;
     const restarted = demo.devServer.restart({ downMs: 3_000 });
     await ui.connection("reconnecting").waitFor(WAIT);
+    // A workflow started while the server is down fails, and says so until the page is back.
+    await page.getByRole("button", { name: "Start order-pipeline" }).click();
+    const startFailed = page.locator("section.workflows [role=alert]");
+    await startFailed.waitFor(WAIT);
     await restarted;
     // The job finished on the server while the page could not hear about it.
     expect(demo.devServer.engine.getJob(id)?.state).toBe("completed");
     await ui.waitConnected("json", 30_000);
+    await startFailed.waitFor({ state: "detached", ...WAIT });
     consoleLog.fault = false;
     // Stale `running` here would mean the reconnect gap was not refetched.
     expect(await ui.jobState(id, "completed")).toBe("completed");
@@ -139,6 +144,27 @@ describe("dashboard in Chromium", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: `${RESULTS}dashboard-narrow.png`, fullPage: true });
     await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it("says why it is offline when the server refuses the token", async () => {
+    // A page of its own, so the shared page's console stays clean: the
+    // socket's auth frame carries a token the dev server does not know.
+    const refused = await browser.newPage();
+    try {
+      await refused.routeWebSocket(/\/dwp$/, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((message) => {
+          const text = typeof message === "string" ? message : "";
+          server.send(text.includes('"auth"') ? text.replace(/dk_test_\w+/, "dk_test_revoked") : message);
+        });
+      });
+      await refused.goto(demo.url);
+      const offline = new DashboardPage(refused);
+      await offline.connection("offline").waitFor(WAIT);
+      expect(await refused.getByRole("alert").first().textContent()).toContain("authentication failed");
+    } finally {
+      await refused.close();
+    }
   });
 
   it("logged no console errors, warnings or page errors", () => {

@@ -37,6 +37,12 @@ export function ConnectionBadge({ format, onFormatChange, serverUrl }: Props) {
           {inUse}
         </span>
       </output>
+      {/* Closed for good (a refused token, retries used up): say why, not just "offline". */}
+      {state === "closed" && error && (
+        <p className="conn-error field-error" role="alert">
+          {error.message}
+        </p>
+      )}
       <fieldset className="segmented">
         <legend className="sr-only">Wire format</legend>
         {(["json", "msgpack"] as const).map((value) => (

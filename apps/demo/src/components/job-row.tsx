@@ -45,6 +45,11 @@ export function JobRow({ jobId, selected, onSelect }: Props) {
       <td className="hide-narrow">{job?.queue ?? "—"}</td>
       <td className="num mono">{job ? formatDuration(elapsedOf(job, now || Date.now())) : "—"}</td>
       <td className="actions">
+        {cancel.isError && (
+          <span className="field-error" role="alert">
+            {cancel.error.message}
+          </span>
+        )}
         {job?.state === "pending" && (
           <button
             type="button"

@@ -1,5 +1,6 @@
 import type { WorkflowEvent } from "@dispatch/client";
-import { useChannel, usePublishEvent, useStartWorkflow } from "@dispatch/react";
+import { useChannel, useConnectionState, usePublishEvent, useStartWorkflow } from "@dispatch/react";
+import { useEffect } from "react";
 import { useIdList } from "../lib/use-id-list";
 import { WorkflowRun } from "./workflow-run";
 
@@ -12,6 +13,15 @@ export function WorkflowsPanel() {
   useChannel<WorkflowEvent>("workflows", { limit: 1, onEvent: (event) => runs.add(event.data.run_id) });
   const start = useStartWorkflow();
   const publish = usePublishEvent();
+  // A failure from before a reconnect says nothing about the connection now.
+  const { state } = useConnectionState();
+  const { reset: resetStart } = start;
+  const { reset: resetPublish } = publish;
+  useEffect(() => {
+    if (state !== "open") return;
+    resetStart();
+    resetPublish();
+  }, [state, resetStart, resetPublish]);
   return (
     <section className="panel workflows" aria-labelledby="workflows-title">
       <header className="panel-head">
