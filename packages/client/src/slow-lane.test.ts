@@ -86,6 +86,36 @@ describe("SlowLane", () => {
     });
   });
 
+  it("gives each concurrent request a socket of its own and keeps one for the next", async () => {
+    const answers: Array<(value: string) => void> = [];
+    const sides: Array<{ request: ReturnType<typeof vi.fn>; close: ReturnType<typeof vi.fn> }> = [];
+    const openSideChannel = () => {
+      const side = {
+        request: vi.fn(() => new Promise<string>((resolve) => answers.push(resolve))),
+        close: vi.fn(),
+      };
+      sides.push(side);
+      return side;
+    };
+    const { lane: l } = lane({ route: "socket", openSideChannel });
+    // The server would run these one after the other on a shared socket.
+    const first = l.request("workflow.start", "{}", {});
+    const second = l.request("workflow.start", "{}", {});
+    await vi.waitFor(() => expect(answers).toHaveLength(2));
+    expect(sides).toHaveLength(2);
+    for (const answer of answers) answer("done");
+    await expect(Promise.all([first, second])).resolves.toEqual(["done", "done"]);
+    expect(sides.filter((side) => side.close.mock.calls.length > 0)).toHaveLength(1);
+    // The one kept open carries the next request.
+    const third = l.request("workflow.start", "{}", {});
+    await vi.waitFor(() => expect(answers).toHaveLength(3));
+    expect(sides).toHaveLength(2);
+    answers[2]?.("done");
+    await third;
+    l.close();
+    expect(sides.every((side) => side.close.mock.calls.length === 1)).toBe(true);
+  });
+
   it("opens no second socket after close", async () => {
     const { lane: l, side } = lane({ route: "socket" });
     l.close();

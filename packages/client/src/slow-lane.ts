@@ -49,7 +49,13 @@ function autoRoute(rpcUrl: string, fetchFn: typeof fetch | undefined): "rpc" | "
  */
 export class SlowLane {
   #route: "rpc" | "socket";
-  #side: SideChannel | undefined;
+  /**
+   * Second sockets at rest. The server handles one frame at a time per
+   * socket, so two runs started at once would queue on one: each request
+   * takes a socket of its own, and one stays open for the next.
+   */
+  #idle: SideChannel | undefined;
+  readonly #busy = new Set<SideChannel>();
   #closed = false;
   // Aborts RPC calls still running at close(): workflow.start may take up to
   // 15 minutes, and its promise must not outlive the client.
@@ -91,15 +97,24 @@ export class SlowLane {
       }
     }
     if (this.#closed) throw closedError();
-    this.#side ??= this.#options.openSideChannel();
-    return this.#side.request(method, dataJson, options);
+    const side = this.#idle ?? this.#options.openSideChannel();
+    this.#idle = undefined;
+    this.#busy.add(side);
+    try {
+      return await side.request(method, dataJson, options);
+    } finally {
+      this.#busy.delete(side);
+      if (this.#closed || this.#idle) side.close();
+      else this.#idle = side;
+    }
   }
 
   close(): void {
     this.#closed = true;
     this.#closer.abort();
-    this.#side?.close();
-    this.#side = undefined;
+    for (const side of [...this.#busy, ...(this.#idle ? [this.#idle] : [])]) side.close();
+    this.#busy.clear();
+    this.#idle = undefined;
   }
 }
 
