@@ -27,8 +27,7 @@ export interface ConsoleEntry {
 /**
  * Collects console errors and warnings and uncaught page errors. While
  * `fault` is set (a server restart the test caused), the browser's own
- * reports of the refused WebSocket handshakes and of the proxy's 502 to a
- * request made meanwhile are expected and marked so.
+ * report of the refused WebSocket handshakes is expected and marked so.
  */
 export function collectConsole(page: Page): { entries: ConsoleEntry[]; fault: boolean } {
   const log = { entries: [] as ConsoleEntry[], fault: false };
@@ -46,12 +45,7 @@ export function collectConsole(page: Page): { entries: ConsoleEntry[]; fault: bo
 /** What the browser itself logs when the proxied WebSocket cannot reach the (restarting) server. */
 const REFUSED_SOCKET = /^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/dwp' failed/;
 
-/** What the browser logs when the Vite proxy answers 502 because the server is down. */
-const PROXY_DOWN = /^Failed to load resource: the server responded with a status of 502 \(Bad Gateway\)$/;
-
-/** Entries that are failures: everything except what a fault makes the browser log. */
+/** Entries that are failures: everything except refused sockets during a fault. */
 export function unexpected(entries: readonly ConsoleEntry[]): ConsoleEntry[] {
-  return entries.filter(
-    (e) => !(e.duringFault && e.kind === "error" && (REFUSED_SOCKET.test(e.text) || PROXY_DOWN.test(e.text))),
-  );
+  return entries.filter((e) => !(e.duringFault && e.kind === "error" && REFUSED_SOCKET.test(e.text)));
 }

@@ -36,11 +36,11 @@ export interface DispatchOptions {
   logger?: Logger;
   /**
    * How `workflow.start` (which the server answers only after the whole run)
-   * travels: `"rpc"` (HTTP POST /dwp/rpc), `"socket"` (a second WebSocket) or
-   * `"auto"`: RPC outside browsers and on the page's own origin, else a socket.
-   * Default `"auto"`. Over RPC the run lives in the request's context: a call
-   * that ends early (signal, timeout, `close()`) makes a sleeping or waiting
-   * run fail with `context canceled`; over a socket it runs on.
+   * travels: `"socket"` (a second WebSocket per concurrent call) or `"rpc"`
+   * (HTTP POST /dwp/rpc). `"auto"` (the default) is `"socket"`: over RPC the
+   * run lives in the request's context, so a call that ends early (signal,
+   * timeout, `close()`, a closed page) makes a sleeping or waiting run fail
+   * with `context canceled`; over a socket it runs on.
    */
   slowRequests?: "auto" | "rpc" | "socket";
   /** Reconnection delay bounds in ms (jittered). Default 500 and 10 000. */

@@ -25,23 +25,14 @@ export interface SlowLaneOptions {
 }
 
 /**
- * Picks HTTP RPC where nothing can stand in its way: outside browsers (no
- * CORS) or on the page's own origin. A browser talking to another origin
- * would need the server to answer CORS preflights, which DWP does not
- * define, so it uses a second socket. Decided without probing: a probe's
- * error answer would show up in every browser console.
- */
-function autoRoute(rpcUrl: string, fetchFn: typeof fetch | undefined): "rpc" | "socket" {
-  if (!fetchFn) return "socket";
-  const page = (globalThis as { document?: unknown; location?: { origin?: string } }).location;
-  if (!(globalThis as { document?: unknown }).document) return "rpc";
-  return page?.origin === new URL(rpcUrl).origin ? "rpc" : "socket";
-}
-
-/**
  * Carries requests that the server runs to completion before answering
- * (`workflow.start`), so they never block the main socket: over HTTP RPC,
- * where each request is handled on its own, or over a second socket.
+ * (`workflow.start`), so they never block the main socket: over second
+ * sockets by default, or over HTTP RPC, where each request is handled on its
+ * own but the run lives in the request's context. The Go server cancels that
+ * context when the request ends early (a signal, a timeout, a closed page, a
+ * dropped network, and likely forge's default 30 s ReadTimeout too), and a
+ * sleeping or waiting run then fails. A socket's context outlives its
+ * client. No CORS is needed either.
  *
  * The route only changes when the RPC endpoint answers 404 without a DWP
  * frame, which proves the request was not handled; a request that failed at
@@ -66,7 +57,7 @@ export class SlowLane {
   constructor(options: SlowLaneOptions) {
     this.#options = options;
     this.#rpcUrl = rpcUrlOf(options.url);
-    this.#route = options.route === "auto" ? autoRoute(this.#rpcUrl, options.fetch) : options.route;
+    this.#route = options.route === "rpc" ? "rpc" : "socket";
   }
 
   async request(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown> {

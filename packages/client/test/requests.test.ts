@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ConnectionError, TimeoutError } from "../src/errors.js";
 import { clientFor, formats, startServer, stateReaches } from "./setup.js";
 
@@ -85,6 +85,43 @@ describe.each(formats)("requests over %s", (format) => {
       expect(recorder.urls).toHaveLength(route === "socket" ? 2 : 1);
     },
   );
+
+  it.each([
+    ["auto", "completed"],
+    ["rpc", "failed"],
+  ] as const)("a run started over %s whose connection drops ends %s", async (route, outcome) => {
+    const server = await startServer({
+      workflows: {
+        pay: async (wf) => {
+          await wf.waitForEvent("payment-received", 60_000);
+        },
+      },
+    });
+    const { client } = clientFor(server, { format, slowRequests: route, minReconnectDelay: 10 });
+    const runs = client.subscribe("workflows");
+    await runs.ready;
+    const started = client.startWorkflow("pay", {});
+    let runId = "";
+    for await (const event of runs) {
+      runId = (event.data as { run_id: string }).run_id;
+      break;
+    }
+    // The network drops while the run waits. Over RPC the server cancels the
+    // request's context, which is the run's; a socket's outlives the socket.
+    const reopened = new Promise<void>((resolve) => {
+      let dropped = false;
+      client.onStateChange((state) => {
+        if (state !== "open") dropped = true;
+        else if (dropped) resolve();
+      });
+    });
+    server.dropConnections();
+    await expect(started).rejects.toBeInstanceOf(ConnectionError);
+    await reopened;
+    await client.publishEvent("payment-received", {});
+    await vi.waitFor(async () => expect((await client.getWorkflow(runId)).state).toBe(outcome));
+    if (outcome === "failed") expect((await client.getWorkflow(runId)).error).toMatch(/context canceled$/);
+  });
 
   it("a request in flight when the socket drops rejects with ConnectionError and is not re-sent", async () => {
     const server = await startServer();

@@ -206,7 +206,7 @@ describe("createMockDispatch", () => {
   });
 
   it("answers workflow.start over HTTP RPC with the same handlers", async () => {
-    const client = connect();
+    const client = connect({ slowRequests: "rpc" });
     mock.handle("workflow.start", ({ name }) => ({
       run_id: "wfrun_01h455vb4pex5vsknk084sn02q",
       name,
