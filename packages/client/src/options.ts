@@ -36,7 +36,7 @@ export interface DispatchOptions {
   logger?: Logger;
   /**
    * How `workflow.start` (which the server answers only after the whole run)
-   * travels: `"socket"` (a second WebSocket per concurrent call) or `"rpc"`
+   * travels: `"socket"` (a second WebSocket per call, closed after it) or `"rpc"`
    * (HTTP POST /dwp/rpc). `"auto"` (the default) is `"socket"`: over RPC the
    * run lives in the request's context, so a call that ends early (signal,
    * timeout, `close()`, a closed page) makes a sleeping or waiting run fail

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ConnectionError, TimeoutError } from "./errors.js";
 import { SlowLane, type SlowLaneOptions } from "./slow-lane.js";
 
 function lane(overrides: Partial<SlowLaneOptions> = {}) {
@@ -88,12 +89,12 @@ describe("SlowLane", () => {
     });
   });
 
-  it("gives each concurrent request a socket of its own and keeps one for the next", async () => {
-    const answers: Array<(value: string) => void> = [];
+  it("gives each request a socket of its own and closes it after, however it ended", async () => {
+    const answers: Array<{ resolve(value: string): void; reject(error: unknown): void }> = [];
     const sides: Array<{ request: ReturnType<typeof vi.fn>; close: ReturnType<typeof vi.fn> }> = [];
     const openSideChannel = () => {
       const side = {
-        request: vi.fn(() => new Promise<string>((resolve) => answers.push(resolve))),
+        request: vi.fn(() => new Promise<string>((resolve, reject) => answers.push({ resolve, reject }))),
         close: vi.fn(),
       };
       sides.push(side);
@@ -105,17 +106,18 @@ describe("SlowLane", () => {
     const second = l.request("workflow.start", "{}", {});
     await vi.waitFor(() => expect(answers).toHaveLength(2));
     expect(sides).toHaveLength(2);
-    for (const answer of answers) answer("done");
-    await expect(Promise.all([first, second])).resolves.toEqual(["done", "done"]);
-    expect(sides.filter((side) => side.close.mock.calls.length > 0)).toHaveLength(1);
-    // The one kept open carries the next request.
+    answers[0]?.resolve("done");
+    // Given up on (a timeout): its socket still carries the run and is not reused.
+    answers[1]?.reject(new TimeoutError("workflow.start timed out"));
+    await expect(first).resolves.toBe("done");
+    await expect(second).rejects.toBeInstanceOf(TimeoutError);
+    expect(sides.map((side) => side.close.mock.calls.length)).toEqual([1, 1]);
     const third = l.request("workflow.start", "{}", {});
-    await vi.waitFor(() => expect(answers).toHaveLength(3));
-    expect(sides).toHaveLength(2);
-    answers[2]?.("done");
-    await third;
+    await vi.waitFor(() => expect(sides).toHaveLength(3));
     l.close();
-    expect(sides.every((side) => side.close.mock.calls.length === 1)).toBe(true);
+    expect(sides[2]?.close).toHaveBeenCalled();
+    answers[2]?.reject(new ConnectionError("client closed", { closed: true }));
+    await expect(third).rejects.toMatchObject({ code: "closed" });
   });
 
   it("opens no second socket after close", async () => {

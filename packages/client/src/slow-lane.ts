@@ -6,7 +6,7 @@ import { rpcCall, rpcUrlOf } from "./transports/rpc.js";
 /** How requests that the server runs to completion before answering travel. */
 export type SlowRoute = "auto" | "rpc" | "socket";
 
-/** A second session, made on demand, for when HTTP RPC cannot be used. */
+/** A second session, opened for one slow request and closed after it. */
 export interface SideChannel {
   request(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown>;
   close(): void;
@@ -41,11 +41,12 @@ export interface SlowLaneOptions {
 export class SlowLane {
   #route: "rpc" | "socket";
   /**
-   * Second sockets at rest. The server handles one frame at a time per
-   * socket, so two runs started at once would queue on one: each request
-   * takes a socket of its own, and one stays open for the next.
+   * Second sockets carrying a request. Each request opens its own and closes
+   * it after: the server handles one frame at a time per socket, so runs
+   * started at once would queue on a shared one, and a socket given up on (a
+   * timeout, an abort) still carries its run. None is kept: an idle socket
+   * would keep a Node program running and could die unnoticed.
    */
-  #idle: SideChannel | undefined;
   readonly #busy = new Set<SideChannel>();
   #closed = false;
   // Aborts RPC calls still running at close(): workflow.start may take up to
@@ -88,24 +89,22 @@ export class SlowLane {
       }
     }
     if (this.#closed) throw closedError();
-    const side = this.#idle ?? this.#options.openSideChannel();
-    this.#idle = undefined;
+    const side = this.#options.openSideChannel();
     this.#busy.add(side);
     try {
       return await side.request(method, dataJson, options);
     } finally {
+      // Closing cancels nothing on the server: a run given up on runs on.
       this.#busy.delete(side);
-      if (this.#closed || this.#idle) side.close();
-      else this.#idle = side;
+      side.close();
     }
   }
 
   close(): void {
     this.#closed = true;
     this.#closer.abort();
-    for (const side of [...this.#busy, ...(this.#idle ? [this.#idle] : [])]) side.close();
+    for (const side of this.#busy) side.close();
     this.#busy.clear();
-    this.#idle = undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import WS from "ws";
 import { ConnectionError, TimeoutError } from "../src/errors.js";
 import { clientFor, formats, startServer, stateReaches } from "./setup.js";
 
@@ -81,8 +82,10 @@ describe.each(formats)("requests over %s", (format) => {
         name: "payment-received",
       });
       await expect(started).resolves.toMatchObject({ state: "completed" });
-      // Over a socket it left on a second connection, never the main one.
+      // Over a socket it left on a second connection, never the main one,
+      // which closes after the answer: nothing idle keeps a Node process alive.
       expect(recorder.urls).toHaveLength(route === "socket" ? 2 : 1);
+      if (route === "socket") await vi.waitFor(() => expect(recorder.sockets[1]?.readyState).toBe(WS.CLOSED));
     },
   );
 

@@ -7,6 +7,8 @@ import type { DispatchOptions, WebSocketConstructor } from "../src/options.js";
 /** Every message the client sent, and the URLs it connected to. */
 export interface Recorder {
   urls: string[];
+  /** Every socket the client opened, in order. */
+  sockets: WS[];
   sent: Array<string | Uint8Array>;
   /** Sent JSON frames with this method. */
   frames(method?: string): Array<Record<string, unknown>>;
@@ -16,6 +18,7 @@ export interface Recorder {
 export function recordingWebSocket(): { WebSocket: WebSocketConstructor; recorder: Recorder } {
   const recorder: Recorder = {
     urls: [],
+    sockets: [],
     sent: [],
     frames(method) {
       return this.sent
@@ -28,6 +31,7 @@ export function recordingWebSocket(): { WebSocket: WebSocketConstructor; recorde
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols);
       recorder.urls.push(url);
+      recorder.sockets.push(this);
     }
     override send(data: unknown, ...rest: unknown[]): void {
       recorder.sent.push(data as string);

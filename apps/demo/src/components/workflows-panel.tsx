@@ -14,14 +14,15 @@ export function WorkflowsPanel() {
   const start = useStartWorkflow();
   const publish = usePublishEvent();
   // A failure from before a reconnect says nothing about the connection now.
+  // Only failed ones are reset: reset() would detach a call still running.
   const { state } = useConnectionState();
-  const { reset: resetStart } = start;
-  const { reset: resetPublish } = publish;
+  const { reset: resetStart, isError: startFailed } = start;
+  const { reset: resetPublish, isError: publishFailed } = publish;
   useEffect(() => {
     if (state !== "open") return;
-    resetStart();
-    resetPublish();
-  }, [state, resetStart, resetPublish]);
+    if (startFailed) resetStart();
+    if (publishFailed) resetPublish();
+  }, [state, startFailed, publishFailed, resetStart, resetPublish]);
   return (
     <section className="panel workflows" aria-labelledby="workflows-title">
       <header className="panel-head">

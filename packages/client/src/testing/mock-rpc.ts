@@ -21,10 +21,10 @@ function reply(status: number, frame: Parameters<typeof encodeServerFrame>[0]): 
 }
 
 /**
- * `POST /dwp/rpc` with the same handlers as the socket: the client sends
- * `workflow.start` this way (the server answers it only after the whole run,
- * so it must not block the socket). Each call is handled on its own, and
- * errors come back with the error code as the HTTP status, as the server does.
+ * `POST /dwp/rpc` with the same handlers as the socket, for `createRpcClient`,
+ * `transport: "sse"` and `slowRequests: "rpc"`. Each call is handled on its
+ * own, and errors come back with the error code as the HTTP status, as the
+ * server does.
  */
 export function rpcHandler(dwpUrl: string, host: SessionHost, frames: ClientFrame[]): RequestHandler {
   return http.post(rpcUrlOf(dwpUrl), async ({ request }) => {
@@ -35,7 +35,8 @@ export function rpcHandler(dwpUrl: string, host: SessionHost, frames: ClientFram
       return reply(400, { type: "error", error: { code: 400, message: "invalid request body" } });
     }
     frames.push(frame);
-    const token = frame.token ?? request.headers.get("Authorization") ?? "";
+    // The frame's token unless empty, then the raw header, as the server reads them.
+    const token = frame.token || (request.headers.get("Authorization") ?? "");
     const fail = (err: unknown) => {
       const error = toErrorDetail(err);
       return reply(error.code, { type: "error", correl_id: frame.id, error });

@@ -21,7 +21,8 @@ function requiredScope(method: string): string {
   if (method === "subscribe" || method === "unsubscribe") return "subscribe";
   if (method === "stats") return "stats:read";
   if (method === "cron.list") return "cron:read";
-  const area = method.split(".", 1)[0] ?? "";
+  const dot = method.indexOf(".");
+  const area = dot > 0 ? method.slice(0, dot) : "";
   if (!AREAS.has(area)) return "admin";
   return `${area}:${READS.has(method) ? "read" : "write"}`;
 }
