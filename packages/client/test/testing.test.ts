@@ -186,6 +186,25 @@ describe("createMockDispatch", () => {
       await expect(stranger.getJob(ID)).rejects.toMatchObject({ code: 401, message: "unauthorized" });
       const admin = createRpcClient({ url: scoped.url, token: "dk_test_admin" });
       await expect(admin.enqueue("send", {})).resolves.toMatchObject({ job_id: ID });
+      // DWP: a credits frame that also names a method is scope-checked first;
+      // refused, it adds no credits.
+      const raw = new scoped.WebSocket(scoped.url);
+      const answers: Array<Record<string, unknown>> = [];
+      raw.addEventListener("message", (event) => answers.push(JSON.parse(String(event.data))));
+      await new Promise((resolve) => raw.addEventListener("open", resolve, { once: true }));
+      raw.send(
+        JSON.stringify({ id: "a", type: "request", method: "auth", data: { token: "dk_test_reader" } }),
+      );
+      await vi.waitFor(() => expect(answers).toHaveLength(1));
+      const before = scoped.credits;
+      raw.send(JSON.stringify({ id: "c", type: "request", method: "job.enqueue", credits: 50 }));
+      await vi.waitFor(() => expect(answers).toHaveLength(2));
+      expect(answers[1]).toMatchObject({
+        correl_id: "c",
+        error: { code: 403, message: "insufficient permissions" },
+      });
+      expect(scoped.credits).toBe(before);
+      raw.close();
     } finally {
       scoped.close();
       mock.listen();
