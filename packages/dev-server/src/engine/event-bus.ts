@@ -3,6 +3,7 @@
  * workflow's `waitForEvent` consumes (acks) them, as Go's event store does.
  */
 
+import { setLongTimeout } from "./long-timer.js";
 import { newTypeId } from "./type-id.js";
 import type { Scope } from "./types.js";
 
@@ -65,7 +66,7 @@ export class EventBus {
     }
     return new Promise((resolve, reject) => {
       const settle = (): void => {
-        clearTimeout(timer);
+        cancel();
         signal.removeEventListener("abort", onAbort);
         const index = this.waiters.indexOf(waiter);
         if (index !== -1) this.waiters.splice(index, 1);
@@ -81,7 +82,7 @@ export class EventBus {
         settle();
         reject(new Error("context canceled"));
       };
-      const timer = setTimeout(() => {
+      const cancel = setLongTimeout(() => {
         settle();
         resolve(null);
       }, timeoutMs);

@@ -94,6 +94,27 @@ describe("retries and the DLQ", () => {
     expect(ran).toBe(false);
     expect(failed.data.error).toMatch(/^unmarshal payload for job "typed": /);
   });
+  it("waits out a backoff longer than one timer holds without spinning", async () => {
+    const DAY = 24 * 3600_000;
+    start({ heartbeatIntervalMs: 0, staleJobThresholdMs: 0, backoff: () => 30 * DAY, jobs: { flaky } });
+    let attempts = 0;
+    function flaky(): void {
+      attempts++;
+      throw new Error("boom");
+    }
+    engine.enqueue({ name: "flaky", payload: undefined });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(attempts).toBe(1);
+    // Re-arming a 1 ms timer until run_at would fire it about a thousand times.
+    const armed = vi.spyOn(globalThis, "setTimeout");
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(armed).not.toHaveBeenCalled();
+    armed.mockRestore();
+    await vi.advanceTimersByTimeAsync(30 * DAY - 1001);
+    expect(attempts).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(attempts).toBe(2);
+  });
 });
 
 describe("Go quirks", () => {

@@ -4,6 +4,7 @@
  */
 import { formatRFC3339 } from "./go-time.js";
 import { type Emit, type JobRecord, jobEventData, jobToWire, newJobRecord } from "./job-record.js";
+import { type CancelTimer, setLongTimeout } from "./long-timer.js";
 import type { EnqueueRequest, JobHandler, JobWire } from "./types.js";
 
 // Taken when the module loads: a test that fakes timers to drive backoff must
@@ -39,7 +40,7 @@ function parsePayload(job: JobRecord): unknown {
 /** The in-memory job store plus the pool that runs its jobs. */
 export class JobScheduler {
   private readonly jobs = new Map<string, JobRecord>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly timers = new Set<CancelTimer>();
   private readonly active = new Map<string, AbortController>();
   private readonly intervals: ReturnType<typeof setInterval>[] = [];
   private running = 0;
@@ -82,7 +83,7 @@ export class JobScheduler {
   /** Stops every timer and aborts running handlers; no more jobs start. */
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const cancel of this.timers) cancel();
     this.timers.clear();
     for (const interval of this.intervals) clearInterval(interval);
     for (const controller of this.active.values()) controller.abort(new Error("context canceled"));
@@ -103,16 +104,13 @@ export class JobScheduler {
 
   private wakeAt(runAt: number): void {
     if (this.closed) return;
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(timer);
-        // The wall clock may lag the timer clock; never pump before run_at.
-        if (Date.now() < runAt) this.wakeAt(runAt);
-        else this.pump();
-      },
-      Math.max(0, runAt - Date.now()),
-    );
-    this.timers.add(timer);
+    const cancel = setLongTimeout(() => {
+      this.timers.delete(cancel);
+      // The wall clock may lag the timer clock; never pump before run_at.
+      if (Date.now() < runAt) this.wakeAt(runAt);
+      else this.pump();
+    }, runAt - Date.now());
+    this.timers.add(cancel);
   }
 
   private every(ms: number, tick: () => void): void {
@@ -171,7 +169,7 @@ export class JobScheduler {
     const controller = new AbortController();
     this.active.set(job.id, controller);
     // middleware.Timeout cancels the handler's context after job.Timeout.
-    const deadline = setTimeout(
+    const deadline = setLongTimeout(
       () => controller.abort(new Error("context deadline exceeded")),
       job.timeout / 1_000_000,
     );
@@ -191,7 +189,7 @@ export class JobScheduler {
       failed = true;
       failure = err;
     } finally {
-      clearTimeout(deadline);
+      deadline();
       this.timers.delete(deadline);
       this.active.delete(job.id);
     }

@@ -252,6 +252,37 @@ describe("waitForEvent", () => {
   });
 });
 
+describe("long durations", () => {
+  const DAY = 24 * 3600_000;
+
+  // Go's time.After and the event store's deadline take durations of up to
+  // ~292 years; setTimeout fires anything over ~24.8 days after 1 ms.
+  it("sleeps and waits as long as asked, beyond what one timer holds", async () => {
+    let event: WorkflowEvent | null | undefined;
+    start({
+      heartbeatIntervalMs: 0,
+      staleJobThresholdMs: 0,
+      workflows: {
+        trial: async (wf) => {
+          await wf.sleep("trial-period", 30 * DAY);
+          event = await wf.waitForEvent("upgraded", 40 * DAY);
+        },
+      },
+    });
+    const promise = engine.startWorkflow("trial", undefined);
+    const runId = String(events[0]?.data.run_id);
+    await vi.advanceTimersByTimeAsync(30 * DAY - 1);
+    expect(engine.timeline(runId)).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(engine.timeline(runId).map((entry) => entry.step_name)).toEqual(["sleep:trial-period"]);
+    await vi.advanceTimersByTimeAsync(40 * DAY - 1);
+    expect(event).toBeUndefined();
+    engine.publishEvent("upgraded", utf8('{"plan":"pro"}'));
+    expect(await promise).toMatchObject({ state: "completed" });
+    expect(event).toMatchObject({ name: "upgraded", payload: { plan: "pro" } });
+  });
+});
+
 describe("close", () => {
   it("clears workflow timers and fails the run with context canceled", async () => {
     start({ workflows: { napper: (wf) => wf.sleep("nap", 60_000) } });

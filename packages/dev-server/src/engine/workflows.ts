@@ -6,6 +6,7 @@ import type { EventBus, StoredEvent } from "./event-bus.js";
 import { goQuote } from "./go-quote.js";
 import { formatRFC3339Nano } from "./go-time.js";
 import { type Emit, toBase64 } from "./job-record.js";
+import { setLongTimeout } from "./long-timer.js";
 import {
   type CheckpointRecord,
   type RunRecord,
@@ -198,10 +199,10 @@ export class WorkflowRunner {
         await new Promise<void>((resolve, reject) => {
           if (signal.aborted) return reject(new Error("context canceled"));
           const onAbort = (): void => {
-            clearTimeout(timer);
+            cancel();
             reject(new Error("context canceled"));
           };
-          const timer = setTimeout(() => {
+          const cancel = setLongTimeout(() => {
             signal.removeEventListener("abort", onAbort);
             resolve();
           }, ms);
