@@ -20,6 +20,8 @@ export interface RunRecord {
   startedAt: number;
   completedAt: number | undefined;
   version: number;
+  /** Set for runs started by `runChild` / `spawnChild`. */
+  parentRunId: string | undefined;
 }
 
 /** A saved step result. */
@@ -45,6 +47,7 @@ export function runToWire(run: RunRecord): RunWire {
     started_at: formatRFC3339Nano(run.startedAt),
     ...(run.completedAt !== undefined && { completed_at: formatRFC3339Nano(run.completedAt) }),
     ...(run.version !== 0 && { version: run.version }),
+    ...(run.parentRunId !== undefined && { parent_run_id: run.parentRunId }),
   };
 }
 

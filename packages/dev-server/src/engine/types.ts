@@ -78,6 +78,8 @@ export interface RunWire {
   started_at: string;
   completed_at?: string;
   version?: number;
+  /** The parent run of a child started with `runChild` / `spawnChild`. */
+  parent_run_id?: string;
 }
 
 /** `workflow.TimelineEntry`: `data` is base64, absent for empty checkpoints. */
@@ -133,6 +135,20 @@ export interface WorkflowContext {
    * after the call. Resolves `null` on timeout, as the Go runner does.
    */
   waitForEvent(name: string, timeoutMs: number): Promise<WorkflowEvent | null>;
+  /**
+   * Go's `RunChild`: runs the registered workflow `name` as a child run (its
+   * `parent_run_id` is this run), waits for it to end, and checkpoints
+   * `child:<name>`. Resolves `undefined`: Go's runner never sets a run's
+   * output, so `RunChild` yields its type's zero value. A failed child rejects
+   * with `child workflow "<name>" failed: <its error>`.
+   */
+  runChild(name: string, input?: unknown): Promise<void>;
+  /**
+   * Go's `SpawnChild`: starts the child run without waiting for it and
+   * resolves its id, checkpointed as `spawn:<name>`. The child runs in this
+   * run's context: cancelling this run's caller cancels it too.
+   */
+  spawnChild(name: string, input?: unknown): Promise<string>;
 }
 
 /** An async workflow; a throw fails the run. */

@@ -2,10 +2,11 @@
  * Workflow runs, checkpoints and the `WorkflowContext` handlers drive, after
  * Go's workflow.Runner / workflow.Workflow on the memory store.
  */
+import { goMarshal } from "../codecs/go-json-encode.js";
+import { EMPTY, errorMessage, eventCheckpoint, eventPayload, parseJson, utf8 } from "./checkpoint-data.js";
 import type { EventBus, StoredEvent } from "./event-bus.js";
 import { goQuote } from "./go-quote.js";
-import { formatRFC3339Nano } from "./go-time.js";
-import { type Emit, toBase64 } from "./job-record.js";
+import type { Emit } from "./job-record.js";
 import { setLongTimeout } from "./long-timer.js";
 import {
   type CheckpointRecord,
@@ -24,43 +25,6 @@ import {
   type WorkflowEvent,
   type WorkflowHandler,
 } from "./types.js";
-
-const EMPTY = new Uint8Array(0);
-const utf8 = new TextEncoder();
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function parseJson(bytes: Uint8Array | undefined): unknown {
-  if (bytes === undefined || bytes.length === 0) return undefined;
-  return JSON.parse(new TextDecoder().decode(bytes));
-}
-
-// What the handler sees of an event payload: its JSON value, or the raw text
-// when it is not JSON (the Go handler would get the bytes).
-function eventPayload(bytes: Uint8Array | undefined): unknown {
-  try {
-    return parseJson(bytes);
-  } catch {
-    return new TextDecoder().decode(bytes);
-  }
-}
-
-// WaitForEvent checkpoints json.Marshal(event.Event), after the ack.
-function eventCheckpoint(event: StoredEvent): Uint8Array {
-  return utf8.encode(
-    JSON.stringify({
-      id: event.id,
-      name: event.name,
-      ...(event.payload !== undefined && event.payload.length > 0 && { payload: toBase64(event.payload) }),
-      ...(event.scopeAppId !== "" && { scope_app_id: event.scopeAppId }),
-      ...(event.scopeOrgId !== "" && { scope_org_id: event.scopeOrgId }),
-      acked: event.acked,
-      created_at: formatRFC3339Nano(event.createdAt),
-    }),
-  );
-}
 
 /** Runs registered workflows to completion and keeps their runs and checkpoints. */
 export class WorkflowRunner {
@@ -81,8 +45,21 @@ export class WorkflowRunner {
     scope?: Scope,
     caller?: AbortSignal,
   ): Promise<RunWire> {
-    const handler = this.handlers[name];
-    if (handler === undefined) throw new EngineError(500, `no workflow registered for ${goQuote(name)}`);
+    const run = this.create(name, input, scope, undefined);
+    await this.execute(run, caller);
+    return runToWire(run);
+  }
+
+  /** Creates a run and publishes `workflow.started`; throws for an unregistered name. */
+  private create(
+    name: string,
+    input: Uint8Array | undefined,
+    scope: Scope | undefined,
+    parentRunId: string | undefined,
+  ): RunRecord {
+    if (this.handlers[name] === undefined) {
+      throw new EngineError(500, `no workflow registered for ${goQuote(name)}`);
+    }
     const now = Date.now();
     const run: RunRecord = {
       createdAt: now,
@@ -98,16 +75,22 @@ export class WorkflowRunner {
       completedAt: undefined,
       // RegisterDefinition stamps unversioned workflows as version 1.
       version: 1,
+      parentRunId,
     };
     this.runs.set(run.id, run);
     this.checkpoints.set(run.id, new Map());
-    const topic = `workflow:${run.id}`;
-    this.emit("workflow.started", topic, workflowEventData(run));
+    this.emit("workflow.started", `workflow:${run.id}`, workflowEventData(run));
+    return run;
+  }
 
+  /** Runner.executeRun: runs the handler and records how the run ended. */
+  private async execute(run: RunRecord, caller: AbortSignal | undefined): Promise<void> {
+    const handler = this.handlers[run.name] as WorkflowHandler;
+    const topic = `workflow:${run.id}`;
     const controller = new AbortController();
     this.controllers.add(controller);
     // The run's context derives from the caller's: Go hands the request
-    // context to Runner.StartRaw.
+    // context to Runner.StartRaw, and a parent's context to its children.
     const cancel = (): void => controller.abort(new Error("context canceled"));
     if (caller?.aborted) cancel();
     caller?.addEventListener("abort", cancel, { once: true });
@@ -115,9 +98,9 @@ export class WorkflowRunner {
     try {
       let value: unknown;
       try {
-        value = parseJson(input);
+        value = parseJson(run.input);
       } catch (err) {
-        throw new Error(`unmarshal input for workflow ${goQuote(name)}: ${errorMessage(err)}`);
+        throw new Error(`unmarshal input for workflow ${goQuote(run.name)}: ${errorMessage(err)}`);
       }
       await handler(this.context(run, controller.signal), value);
       const end = Date.now();
@@ -132,7 +115,6 @@ export class WorkflowRunner {
       this.controllers.delete(controller);
       caller?.removeEventListener("abort", cancel);
     }
-    return runToWire(run);
   }
 
   /** The run, encoded for the wire. */
@@ -160,6 +142,36 @@ export class WorkflowRunner {
 
   private checkpoint(run: RunRecord, stepName: string): Uint8Array | undefined {
     return this.checkpoints.get(run.id)?.get(stepName)?.data;
+  }
+
+  /** Runner.StartChildRaw / SpawnChildRaw: a run linked to its parent, in the parent's scope. */
+  private startChild(
+    parent: RunRecord,
+    stepName: string,
+    verb: "child" | "spawn",
+    name: string,
+    input: unknown,
+  ): RunRecord {
+    let bytes: Uint8Array;
+    try {
+      bytes = utf8.encode(goMarshal(input));
+    } catch (err) {
+      throw new Error(
+        `workflow ${parent.name}: marshal ${verb} input ${goQuote(name)}: ${errorMessage(err)}`,
+      );
+    }
+    const scope = { appId: parent.scopeAppId, orgId: parent.scopeOrgId };
+    try {
+      return this.create(name, bytes, scope, parent.id);
+    } catch (err) {
+      const error = errorMessage(err);
+      this.emit(
+        "workflow.step_failed",
+        `workflow:${parent.id}`,
+        workflowEventData(parent, { stepName, error }),
+      );
+      throw new Error(`workflow ${parent.name} ${verb} ${goQuote(name)}: ${error}`);
+    }
   }
 
   private context(run: RunRecord, signal: AbortSignal): WorkflowContext {
@@ -230,6 +242,36 @@ export class WorkflowRunner {
         return event === null
           ? null
           : { id: event.id, name: event.name, payload: eventPayload(event.payload) };
+      },
+      runChild: async (name: string, input?: unknown): Promise<void> => {
+        const stepName = `child:${name}`;
+        if (this.checkpoint(run, stepName) !== undefined) return;
+        const start = Date.now();
+        const child = this.startChild(run, stepName, "child", name, input);
+        await this.execute(child, signal);
+        if (child.state === "failed") {
+          const error = `child workflow ${goQuote(name)} failed: ${child.error}`;
+          this.emit("workflow.step_failed", topic, workflowEventData(run, { stepName, error }));
+          throw new Error(error);
+        }
+        // json.Marshal of the zero result: Go never sets a child's output.
+        this.save(run, stepName, utf8.encode("null"));
+        const elapsedMs = Date.now() - start;
+        this.emit("workflow.step_completed", topic, workflowEventData(run, { stepName, elapsedMs }));
+      },
+      spawnChild: async (name: string, input?: unknown): Promise<string> => {
+        const stepName = `spawn:${name}`;
+        const saved = this.checkpoint(run, stepName);
+        if (saved !== undefined) return new TextDecoder().decode(saved);
+        const start = Date.now();
+        const child = this.startChild(run, stepName, "spawn", name, input);
+        // Go runs it in a goroutine with the parent's context: the parent
+        // checkpoints and reports the step before the child gets going.
+        void Promise.resolve().then(() => this.execute(child, signal));
+        this.save(run, stepName, utf8.encode(child.id));
+        const elapsedMs = Date.now() - start;
+        this.emit("workflow.step_completed", topic, workflowEventData(run, { stepName, elapsedMs }));
+        return child.id;
       },
     };
   }
