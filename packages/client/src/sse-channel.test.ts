@@ -117,6 +117,24 @@ describe("SseChannel", () => {
     expect(t.log.delivered.slice(-5)).toEqual([1005, 1006, 1007, 1008, 1009]);
   });
 
+  it("starts over with a gap when the new stream is spent while the old one stalled", async () => {
+    const t = setup();
+    const [a, b] = await t.rollOver();
+    a?.handlers.open();
+    b?.handlers.open();
+    // a is half-open: it neither delivers nor ends, so no overlap is ever seen.
+    t.send(b, SSE_ROLLOVER_AT, SSE_ROLLOVER_AT + SSE_CREDITS);
+    expect(a?.closed).toBe(true);
+    expect(b?.closed).toBe(true);
+    await vi.advanceTimersByTimeAsync(100);
+    const [, , c] = t.streams;
+    expect(c?.kind).toBe("reconnect");
+    c?.handlers.open();
+    expect(t.log.gaps).toBe(1);
+    t.send(c, 5000, 5001);
+    expect(t.log.delivered.at(-1)).toBe(5000);
+  });
+
   it("keeps the old stream when the rollover stream fails, and tries again on its next event", async () => {
     const t = setup();
     const [a, b] = await t.rollOver();

@@ -146,10 +146,15 @@ export class SseChannel {
     const deliver = this.#dedupe(live, event);
     if (live === this.#previous && live.count >= SSE_CREDITS) this.#retire(false);
     if (deliver) this.#hooks.event(event);
-    if (live !== this.#current || this.#previous || this.#closed) return;
-    // A stream whose rollover kept failing is spent: start over, with a gap.
-    if (live.count >= SSE_CREDITS) this.#onEnd(live, undefined);
-    else if (live.count >= SSE_ROLLOVER_AT && this.#owed === 0) this.#open("rollover");
+    if (live !== this.#current || this.#closed) return;
+    if (live.count >= SSE_CREDITS) {
+      // Spent: its rollover kept failing, or the old stream stalled (half-open:
+      // no event, no end) so no overlap was ever proven. Start over, with a gap.
+      if (this.#previous) this.#retire(false);
+      this.#onEnd(live, undefined);
+    } else if (!this.#previous && live.count >= SSE_ROLLOVER_AT && this.#owed === 0) {
+      this.#open("rollover");
+    }
   }
 
   /** `true` when the event is new. Only runs while a rollover is in progress or just ended. */
