@@ -196,6 +196,15 @@ describe("createRpcClient without a server", () => {
     const empty = createRpcClient({ url, token: async () => "", fetch: counting });
     await expect(empty.stats()).rejects.toBeInstanceOf(ValidationError);
     expect(calls).toBe(0);
+    // fetch would throw a TypeError for these, which looks like a network failure.
+    for (const token of ["dk_test_€", "dk_test_a\nX-Injected: 1"]) {
+      const unsendable = await createRpcClient({ url, token, fetch: counting })
+        .stats()
+        .catch((e: unknown) => e);
+      expect(unsendable).toBeInstanceOf(ValidationError);
+      expect(unsendable).toMatchObject({ retryable: false, message: expect.stringMatching(/HTTP header/) });
+    }
+    expect(calls).toBe(0);
   });
 
   it("refuses plaintext to a remote host and bad options", () => {

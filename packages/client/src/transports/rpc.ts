@@ -6,6 +6,7 @@ import {
   DispatchError,
   errorFromServer,
   TimeoutError,
+  ValidationError,
 } from "../errors.js";
 import type { Frame } from "../protocol/frame.js";
 import { timerDelay } from "../timer-delay.js";
@@ -48,6 +49,9 @@ export function rpcUrlOf(dwpUrl: string): string {
   return url.toString();
 }
 
+/** What `fetch` accepts in a header value. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /**
  * Sends one request frame to `POST /dwp/rpc`. DWP wants the content type
  * exactly `application/json` (a charset suffix answers 400) and the raw token
@@ -56,6 +60,13 @@ export function rpcUrlOf(dwpUrl: string): string {
  */
 export async function rpcCall(call: RpcCall): Promise<unknown> {
   if (call.signal?.aborted) throw new AbortError(undefined, { cause: call.signal.reason });
+  // fetch refuses such a header with a TypeError, which would pass for a
+  // network failure and be retried forever.
+  if (!HEADER_VALUE.test(call.token)) {
+    throw new ValidationError(
+      "the token cannot travel in an HTTP header (only printable Latin-1 characters can): HTTP RPC and SSE cannot send it",
+    );
+  }
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timerDelay(call.timeout));
   const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
