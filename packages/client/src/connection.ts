@@ -81,6 +81,16 @@ export class Connection {
         }),
       message: (data, socket) => this.#onMessage(data, socket),
       close: (code, reason, socket) => this.#onClose(code, reason, socket),
+      unconstructible: (err) => {
+        const why = err instanceof Error ? err.message : String(err);
+        this.close(
+          new ConnectionError(`could not open a WebSocket to ${options.url}: ${why}`, {
+            closed: true,
+            cause: err,
+            retryable: false,
+          }),
+        );
+      },
     });
     this.#heartbeat = new Heartbeat(options.heartbeatInterval, {
       ping: () => this.send({ id: `ping-${++this.#authCounter}`, type: "ping", ts: new Date() }),

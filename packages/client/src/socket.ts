@@ -9,6 +9,8 @@ export interface SocketEvents {
   open(socket: WebSocket): void;
   message(data: WireMessage, socket: WebSocket): void;
   close(code: number, reason: string, socket: WebSocket): void;
+  /** The constructor threw (a bad URL, a blocked port, mixed content, a stand-in): retrying cannot help. */
+  unconstructible(error: unknown): void;
 }
 
 /** Reconnection tuning handed to partysocket. */
@@ -28,7 +30,13 @@ export interface SocketOptions {
 function tappedConstructor(Base: WebSocketConstructor, events: SocketEvents): WebSocketConstructor {
   return class TappedWebSocket extends Base {
     constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols);
+      try {
+        super(url, protocols);
+      } catch (err) {
+        // partysocket would swallow this and retry forever, with no close event.
+        events.unconstructible(err);
+        throw err;
+      }
       events.created(this);
       super.addEventListener("open", () => events.open(this));
       super.addEventListener("message", (event: MessageEvent) => events.message(event.data, this));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dispatch } from "../src/client.js";
-import { ValidationError } from "../src/errors.js";
+import { ConnectionError, ValidationError } from "../src/errors.js";
+import type { WebSocketConstructor } from "../src/options.js";
 import { MAX_FRAME_BYTES } from "../src/protocol/frame.js";
 import { clientFor, recordingWebSocket, startServer } from "./setup.js";
 
@@ -92,6 +93,23 @@ describe("bad input gets clear, typed errors", () => {
       /maxReconnectDelay must be at most/,
     );
     expect(() => new Dispatch({ url: "wss://x/dwp", token: "t", WebSocket, timeout: forever })).not.toThrow();
+  });
+
+  it("closes with the reason when the WebSocket constructor throws, instead of connecting forever", async () => {
+    // A browser throws SecurityError for a ws: URL on an https: page or a blocked port.
+    const refusing = class {
+      constructor() {
+        throw new DOMException("insecure WebSocket from an https page", "SecurityError");
+      }
+    } as unknown as WebSocketConstructor;
+    const client = new Dispatch({ url: "ws://127.0.0.1:9/dwp", token: "dk_test_x", WebSocket: refusing });
+    const error = await client.connect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({
+      retryable: false,
+      message: "could not open a WebSocket to ws://127.0.0.1:9/dwp: insecure WebSocket from an https page",
+    });
+    expect(client.state).toBe("closed");
   });
 
   it("reads DISPATCH_URL and DISPATCH_TOKEN from the environment", async () => {
