@@ -45,7 +45,11 @@ export interface MockDispatch {
   readonly url: string;
   /** A WebSocket constructor for `new Dispatch({ WebSocket })` that the mock intercepts in every runtime. */
   readonly WebSocket: WebSocketConstructor;
-  /** The msw handlers, to add to a `setupServer` of your own instead of calling `listen()`. */
+  /**
+   * The msw handlers, to add to a `setupServer` of your own instead of calling
+   * `listen()`. Create the mock before that server listens: on Node 20 the
+   * mock installs the global WebSocket stand-in msw patches.
+   */
   readonly handlers: readonly [WebSocketHandler, RequestHandler];
   /** Every frame clients sent (auth, requests, pings, credit grants), decoded, in arrival order. */
   readonly frames: ClientFrame[];
@@ -113,7 +117,10 @@ export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
   let sessionCount = 0;
   let dropped = 0;
   let server: ReturnType<typeof setupServer> | undefined;
-  let uninstall: (() => void) | undefined;
+  // Now rather than in listen(): msw patches the global WebSocket when a
+  // server listens, so `handlers` in a setupServer of the user's own needs
+  // something to patch on Node 20 too.
+  let uninstall: (() => void) | undefined = ensureGlobalWebSocket();
 
   const host = {
     tokens,
@@ -151,7 +158,7 @@ export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
     },
     listen() {
       if (server) return;
-      uninstall = ensureGlobalWebSocket();
+      uninstall ??= ensureGlobalWebSocket();
       server = setupServer(...handlers);
       server.listen({ onUnhandledRequest: "bypass" });
     },

@@ -19,20 +19,30 @@ class NoNetworkWebSocket extends EventTarget {
   }
 }
 
+/** Mocks that need the stand-in: it stays while any does. */
+let claims = 0;
+
 /**
- * Installs the stand-in when there is no global WebSocket.
- * @returns a function that removes it again (and nothing else).
+ * Installs the stand-in when there is no global WebSocket, or counts one more
+ * user of the stand-in already there.
+ * @returns a function that gives this claim up (once): the last one removes
+ * the stand-in again (and nothing else).
  */
 export function ensureGlobalWebSocket(): () => void {
-  const global = globalThis as WithWebSocket;
-  if (global.WebSocket !== undefined) return () => {};
-  Object.defineProperty(globalThis, "WebSocket", {
-    value: NoNetworkWebSocket,
-    configurable: true,
-    writable: true,
-    enumerable: false,
-  });
+  if ((globalThis as WithWebSocket).WebSocket !== undefined && claims === 0) return () => {};
+  if (claims++ === 0) {
+    Object.defineProperty(globalThis, "WebSocket", {
+      value: NoNetworkWebSocket,
+      configurable: true,
+      writable: true,
+      enumerable: false,
+    });
+  }
+  let released = false;
   return () => {
+    if (released) return;
+    released = true;
+    if (--claims > 0) return;
     if ((globalThis as WithWebSocket).WebSocket === (NoNetworkWebSocket as unknown as WebSocketConstructor))
       Reflect.deleteProperty(globalThis, "WebSocket");
   };
