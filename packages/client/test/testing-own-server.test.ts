@@ -18,7 +18,9 @@ it("serves a client through a setupServer of the test's own", async () => {
   const client = new Dispatch({ url: mock.url, token: "dk_test_own", WebSocket: mock.WebSocket });
   try {
     await expect(client.connect()).resolves.toMatch(/^mock-session-/);
-    await expect(client.getJob("job_01h455vb4pex5vsknk084sn02q")).resolves.toMatchObject({ state: "running" });
+    await expect(client.getJob("job_01h455vb4pex5vsknk084sn02q")).resolves.toMatchObject({
+      state: "running",
+    });
   } finally {
     client.close();
   }
