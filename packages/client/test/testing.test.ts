@@ -66,6 +66,17 @@ describe("createMockDispatch", () => {
     await expect(client.connect()).resolves.toMatch(/^mock-session-/);
   });
 
+  it("fails a nextFrame whose predicate throws, and keeps answering", async () => {
+    mock.handle("stats", () => ({ connections: 1 }));
+    const client = connect();
+    await client.connect();
+    // Throws on the first frame without data (the stats request has none).
+    const waiting = mock.nextFrame((f) => (f.data as { channel: string }).channel === "jobs");
+    await expect(client.request("stats")).resolves.toEqual({ connections: 1 });
+    await expect(waiting).rejects.toBeInstanceOf(TypeError);
+    await expect(client.request("stats", undefined, { timeout: 2000 })).resolves.toEqual({ connections: 1 });
+  });
+
   it("answers scripted methods with data, MockError frames and 405 for the rest", async () => {
     const client = connect();
     mock.handle("job.get", ({ job_id }) =>

@@ -5,6 +5,7 @@ import type { Methods } from "../protocol/methods.js";
 import type { StreamEvent } from "../protocol/types.js";
 import { rpcHandler } from "./mock-rpc.js";
 import { type MockSession, MockSession as Session } from "./mock-session.js";
+import { deliverSse, type MockSseStream, sseHandler } from "./mock-sse.js";
 import { ensureGlobalWebSocket, forwardingWebSocket } from "./mock-websocket.js";
 import { type MockTokens, tokenScopes } from "./scopes.js";
 import type { ClientFrame } from "./server-codec.js";
@@ -50,7 +51,7 @@ export interface MockDispatch {
    * `listen()`. Create the mock before that server listens: on Node 20 the
    * mock installs the global WebSocket stand-in msw patches.
    */
-  readonly handlers: readonly [WebSocketHandler, RequestHandler];
+  readonly handlers: readonly [WebSocketHandler, RequestHandler, RequestHandler];
   /** Every frame clients sent (auth, requests, pings, credit grants), decoded, in arrival order. */
   readonly frames: ClientFrame[];
   /** Open, authenticated connections. */
@@ -70,13 +71,14 @@ export interface MockDispatch {
   /**
    * Publishes an event as the server does: one frame per connection
    * subscribed to `firehose`, `jobs`/`workflows` or the event's topic, with
-   * `channel` = the event's topic; each costs one credit.
-   * @returns how many connections it was sent to.
+   * `channel` = the event's topic, and one message per SSE stream of such a
+   * channel; each costs one credit (SSE streams never get more than 1,000).
+   * @returns how many connections and streams it was sent to.
    */
   emit(event: StreamEvent): number;
-  /** Ends every connection abruptly (code 1006), so clients reconnect and report a gap. */
+  /** Ends every connection abruptly (code 1006) and fails every SSE stream, so clients reconnect and report a gap. */
   drop(): void;
-  /** Sets every connection's credits to zero: events are dropped until the client grants more. */
+  /** Sets every connection's credits to zero: events are dropped until the client grants more (an SSE stream never can). */
   exhaustCredits(): void;
   /** Request frames with this method (and, for subscribe/unsubscribe, this channel). */
   sent(method: string, channel?: string): ClientFrame[];
@@ -113,6 +115,7 @@ export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
   const handlerMap = new Map<string, (data: unknown, frame: ClientFrame) => unknown>();
   const frames: ClientFrame[] = [];
   const sessions = new Set<MockSession>();
+  const sseStreams = new Set<MockSseStream>();
   const waiters = new Set<(frame: ClientFrame) => boolean>();
   let sessionCount = 0;
   let dropped = 0;
@@ -139,7 +142,14 @@ export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
     client.addEventListener("message", (event) => session.receive(event.data));
     client.addEventListener("close", () => sessions.delete(session));
   });
-  const handlers = [wsHandler, rpcHandler(options.url, host, frames)] as const;
+  const handlers = [
+    wsHandler,
+    rpcHandler(options.url, host, frames),
+    sseHandler(options.url, host, sseStreams),
+  ] as const;
+  const endStreams = (broken: boolean) => {
+    for (const stream of [...sseStreams]) stream.end(broken);
+  };
   const open = () => [...sessions].filter((s) => s.authenticated);
 
   return {
@@ -164,6 +174,7 @@ export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
     },
     close() {
       for (const session of sessions) session.drop();
+      endStreams(false);
       server?.close();
       server = undefined;
       uninstall?.();
@@ -171,6 +182,7 @@ export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
     },
     reset() {
       for (const session of sessions) session.drop();
+      endStreams(false);
       sessions.clear();
       handlerMap.clear();
       waiters.clear();
@@ -182,8 +194,11 @@ export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
     },
     emit(event) {
       let sent = 0;
-      for (const session of sessions) {
-        const outcome = session.deliver(event);
+      const outcomes = [
+        ...[...sessions].map((session) => session.deliver(event)),
+        ...[...sseStreams].map((stream) => deliverSse(stream, event)),
+      ];
+      for (const outcome of outcomes) {
         if (outcome === "sent") sent++;
         else if (outcome === "no-credits") dropped++;
       }
@@ -191,9 +206,11 @@ export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
     },
     drop() {
       for (const session of sessions) session.drop();
+      endStreams(true);
     },
     exhaustCredits() {
       for (const session of sessions) session.credits = 0;
+      for (const stream of sseStreams) stream.credits = 0;
     },
     sent(method, channel) {
       return frames.filter(
@@ -202,11 +219,19 @@ export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
     },
     nextFrame(match) {
       const test = typeof match === "string" ? (f: ClientFrame) => f.method === match : match;
-      return new Promise((resolve) => {
+      return new Promise((resolve, reject) => {
         waiters.add((frame) => {
-          if (!test(frame)) return false;
-          resolve(frame);
-          return true;
+          let hit: boolean;
+          try {
+            hit = test(frame);
+          } catch (err) {
+            // A predicate that throws (reading `data` of a ping) fails this
+            // wait only; it must not break the connection's read loop.
+            reject(err);
+            return true;
+          }
+          if (hit) resolve(frame);
+          return hit;
         });
       });
     },

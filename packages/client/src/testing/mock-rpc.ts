@@ -3,6 +3,7 @@ import { MockError, toErrorDetail } from "./mock-error.js";
 import type { SessionHost } from "./mock-session.js";
 import { mayCall } from "./scopes.js";
 import { type ClientFrame, encodeServerFrame } from "./server-codec.js";
+import { topicError } from "./topics.js";
 
 /** `ws(s)://host/dwp` → `http(s)://host/dwp/rpc`, the server's RPC endpoint. */
 function rpcUrlOf(dwpUrl: string): string {
@@ -29,7 +30,10 @@ function reply(status: number, frame: Parameters<typeof encodeServerFrame>[0]): 
 export function rpcHandler(dwpUrl: string, host: SessionHost, frames: ClientFrame[]): RequestHandler {
   return http.post(rpcUrlOf(dwpUrl), async ({ request }) => {
     let frame: ClientFrame;
+    // The server binds JSON only for exactly this type, or none at all.
+    const type = request.headers.get("Content-Type");
     try {
+      if (type !== null && type !== "application/json") throw new TypeError(type);
       frame = (await request.json()) as ClientFrame;
     } catch {
       return reply(400, { type: "error", error: { code: 400, message: "invalid request body" } });
@@ -45,10 +49,21 @@ export function rpcHandler(dwpUrl: string, host: SessionHost, frames: ClientFram
       // RPC's own texts: "unauthorized" and "forbidden", not the socket's.
       if (host.tokens !== undefined && !host.tokens.has(token)) throw new MockError(401, "unauthorized");
       if (!mayCall(host.tokens?.get(token), frame.method ?? "")) throw new MockError(403, "forbidden");
-      const handler = frame.method === undefined ? undefined : host.handler(frame.method);
-      if (!handler) throw new MockError(405, `unknown method: ${frame.method ?? ""}`);
-      const data = await handler(frame.data, frame);
-      if (data instanceof MockError) throw data;
+      const method = frame.method ?? "";
+      const handler = host.handler(method);
+      const isSub = method === "subscribe" || method === "unsubscribe";
+      if (!handler && !isSub) throw new MockError(405, `unknown method: ${method}`);
+      // Over RPC (transport "sse" checks a channel this way) subscribe changes
+      // nothing: the server validates the channel and answers as on a socket.
+      const channel = frame.data?.channel;
+      const invalid = method === "subscribe" ? topicError(channel) : undefined;
+      if (invalid) throw new MockError(400, invalid);
+      const answer = handler ? await handler(frame.data, frame) : undefined;
+      if (answer instanceof MockError) throw answer;
+      const data =
+        answer === undefined && isSub
+          ? { channel, status: method === "subscribe" ? "subscribed" : "unsubscribed" }
+          : answer;
       return reply(200, { type: "response", correl_id: frame.id, ...(data === undefined ? {} : { data }) });
     } catch (err) {
       return fail(err);

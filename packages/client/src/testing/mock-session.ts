@@ -3,6 +3,7 @@ import type { StreamEvent } from "../protocol/types.js";
 import { MockError, toErrorDetail } from "./mock-error.js";
 import { mayCall, type TokenScopes } from "./scopes.js";
 import { type ClientFrame, decodeClientFrame, encodeServerFrame, type ServerFrame } from "./server-codec.js";
+import { topicError, topicsOf } from "./topics.js";
 
 /** The server's starting credit balance for every connection. */
 export const INITIAL_CREDITS = 1000;
@@ -25,28 +26,6 @@ export interface SessionHost {
   /** Runs the user's handler; `undefined` handler means none is registered. */
   handler(method: string): ((data: unknown, frame: ClientFrame) => unknown) | undefined;
   nextSessionId(): string;
-}
-
-const FIXED_TOPICS = new Set(["jobs", "workflows", "firehose"]);
-
-/** `stream.ValidateTopic` of the Go server, with its messages. */
-function topicError(channel: unknown): string | undefined {
-  if (typeof channel !== "string") return "invalid request: channel must be a string";
-  if (FIXED_TOPICS.has(channel)) return undefined;
-  const colon = channel.indexOf(":");
-  const kind = colon > 0 ? channel.slice(0, colon) : "";
-  if (kind === "" || colon === channel.length - 1) return `stream: invalid topic "${channel}"`;
-  if (kind !== "job" && kind !== "workflow" && kind !== "queue")
-    return `stream: unknown topic entity type "${kind}"`;
-  return undefined;
-}
-
-/** The topics an event is published to, as the Go engine does. */
-function topicsOf(event: StreamEvent): string[] {
-  const topics = ["firehose", event.topic];
-  if (event.type.startsWith("job.")) topics.push("jobs");
-  else if (event.type.startsWith("workflow.")) topics.push("workflows");
-  return topics;
 }
 
 /**
