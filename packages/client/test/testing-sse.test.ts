@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Channel } from "../src/channels.js";
 import { Dispatch } from "../src/client.js";
 import type { GapEvent } from "../src/connection-state.js";
 import { AuthError, DispatchError } from "../src/errors.js";
@@ -31,7 +32,10 @@ function sseClient(token = "dk_test_sse"): Dispatch {
   return client;
 }
 
-function nextEvent(client: Dispatch, channel: string): { ready: Promise<void>; event: Promise<StreamEvent> } {
+function nextEvent(
+  client: Dispatch,
+  channel: Channel,
+): { ready: Promise<void>; event: Promise<StreamEvent> } {
   let resolve: (event: StreamEvent) => void = () => {};
   const event = new Promise<StreamEvent>((r) => {
     resolve = r;
