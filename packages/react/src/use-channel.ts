@@ -65,7 +65,8 @@ export function useChannel<E extends StreamEvent = StreamEvent>(
   const queryClient = useQueryClient();
   const active = enabled && typeof channel === "string" && (channel as string) !== "";
   const feedKey = active ? channelFeedKey(channel) : undefined;
-  const queryKey = dispatchKeys.channel((channel ?? "") as Channel);
+  // Stable, so `clear` is too: an effect that depends on it must not loop.
+  const queryKey = useMemo(() => dispatchKeys.channel((channel ?? "") as Channel), [channel]);
 
   const isLive = useLiveFeed<E>(
     feedKey,
@@ -88,7 +89,7 @@ export function useChannel<E extends StreamEvent = StreamEvent>(
   );
   const clear = useCallback(() => {
     queryClient.setQueryData<EventLog<E>>(queryKey, (log) =>
-      log === undefined ? log : { ...log, events: [] },
+      log === undefined || log.events.length === 0 ? log : { ...log, events: [] },
     );
   }, [queryClient, queryKey]);
   return { events, received: view.received, isLive, lastEventAt: view.lastEventAt, clear };

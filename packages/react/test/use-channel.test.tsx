@@ -1,6 +1,7 @@
 import type { StreamEvent } from "@dispatch/client";
 import { createMockDispatch, jobEvent, MockError } from "@dispatch/client/testing";
 import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
+import { useEffect } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useChannel, useConnectionState } from "../src/index.js";
 import { setup } from "./setup-client.js";
@@ -57,6 +58,17 @@ function FloodView() {
   return <p>{`${isLive ? "live" : "off"} ${events.length}/${received}`}</p>;
 }
 
+const feedRenders = { clears: [] as (() => void)[] };
+
+/** Clears its list whenever the filter changes, the way an app would. */
+function Feed({ filter }: { filter: string }) {
+  const { events, clear } = useChannel("jobs");
+  feedRenders.clears.push(clear);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: clearing on a filter change is the point
+  useEffect(() => clear(), [clear, filter]);
+  return <p>{`${filter} ${events.length}`}</p>;
+}
+
 describe("useChannel", () => {
   it("shares one buffer and one wire subscription between components, each with its limit", async () => {
     env = setup({ url: "ws://127.0.0.1:7778/dwp" });
@@ -76,6 +88,18 @@ describe("useChannel", () => {
     act(() => result.current.all.clear());
     await waitFor(() => expect(result.current.last2.events).toHaveLength(0));
     expect(result.current.all.received).toBe(5);
+  });
+
+  it("keeps clear stable, so an effect that clears on a filter change settles", async () => {
+    env = setup({ url: mock.url });
+    feedRenders.clears = [];
+    const { rerender } = render(<Feed filter="all" />, { wrapper: env.wrapper });
+    await screen.findByText("all 0");
+    rerender(<Feed filter="mail" />);
+    await screen.findByText("mail 0");
+    await waitFor(() => expect(env.client.state).toBe("open"));
+    expect(new Set(feedRenders.clears).size).toBe(1);
+    expect(feedRenders.clears.length).toBeLessThan(10);
   });
 
   it("is no longer live when the re-subscribe after a reconnect is refused", async () => {
