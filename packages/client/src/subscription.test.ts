@@ -33,6 +33,27 @@ describe("Subscription", () => {
     await expect(sub.ready).rejects.toMatchObject({ code: "closed", retryable: false });
   });
 
+  it("reports a listener that throws, to the console when there is no logger, and keeps delivering", () => {
+    const printed = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const bug = new TypeError("cannot read job_id of undefined");
+      const seen: number[] = [];
+      const sub = new Subscription("jobs", host(), {
+        listener: (e) => {
+          seen.push(Number(e.topic?.slice(8)));
+          throw bug;
+        },
+      });
+      sub.deliver(event(1));
+      sub.deliver(event(2));
+      expect(seen).toEqual([1, 2]);
+      expect(printed).toHaveBeenCalledTimes(2);
+      expect(printed).toHaveBeenCalledWith(expect.stringMatching(/listener for jobs threw/), bug);
+    } finally {
+      printed.mockRestore();
+    }
+  });
+
   it("keeps events delivered before anyone iterates, in order", async () => {
     const sub = new Subscription("jobs", host());
     for (let i = 0; i < 5; i++) sub.deliver(event(i));

@@ -133,7 +133,9 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
       try {
         this.#listener(event);
       } catch (err) {
-        this.#host.logger?.warn(`listener for ${this.channel} threw; the event was still delivered`, err);
+        // Silence would hide a bug in the app's handler: without a logger it goes to the console.
+        const say = this.#host.logger?.warn.bind(this.#host.logger) ?? console.error;
+        say(`[dispatch] listener for ${this.channel} threw; the event was still delivered`, err);
       }
       if (!this.#iterating) return;
     }
