@@ -25,7 +25,8 @@ import { WireSubscriptions } from "./wire-subscriptions.js";
  * `Dispatch` adds the typed methods on top.
  */
 export class DispatchCore {
-  protected readonly options: ResolvedOptions;
+  // Private, so logging or serialising a client never shows the token.
+  readonly #options: ResolvedOptions;
   /** What `state` reflects: the WebSocket connection, or the SSE link. */
   readonly #link: Pick<Connection, "status" | "state" | "start">;
   /** `undefined` with `transport: "sse"`. */
@@ -44,18 +45,18 @@ export class DispatchCore {
   #userClosed = false;
 
   constructor(options: DispatchOptions = {}) {
-    this.options = resolveOptions(options);
-    const { logger } = this.options;
-    this.#requests = new RequestTable(this.options.timeout);
+    this.#options = resolveOptions(options);
+    const { logger } = this.#options;
+    this.#requests = new RequestTable(this.#options.timeout);
     this.#sse =
-      this.options.transport === "sse"
-        ? new LazySseLink(this.options, (channels, reason) =>
+      this.#options.transport === "sse"
+        ? new LazySseLink(this.#options, (channels, reason) =>
             this.#gaps.emit({ channels, reason: reason ?? "reconnect" }),
           )
         : undefined;
     this.#connection = this.#sse
       ? undefined
-      : new Connection(this.options, {
+      : new Connection(this.#options, {
           frame: (frame) => this.#onFrame(frame),
           opened: (resumed) => this.#onOpened(resumed),
           dropped: (reason) => {
@@ -94,12 +95,12 @@ export class DispatchCore {
       }
     });
     this.#slowLane = new LazySlowLane({
-      url: this.options.url,
-      route: this.options.slowRequests,
-      fetch: this.options.fetch,
-      timeout: this.options.timeout,
+      url: this.#options.url,
+      route: this.#options.slowRequests,
+      fetch: this.#options.fetch,
+      timeout: this.#options.timeout,
       logger,
-      token: (timeout, signal) => resolveToken(this.options.token, timeout, signal),
+      token: (timeout, signal) => resolveToken(this.#options.token, timeout, signal),
       openSideChannel: () => {
         const side = new DispatchCore({
           ...options,
@@ -153,7 +154,7 @@ export class DispatchCore {
     const invalid = invalidTimeout(options.timeout);
     if (invalid) return Promise.reject(invalid);
     this.#link.start();
-    return waitUntilOpen(this.#link.status, options.timeout ?? this.options.timeout, options.signal);
+    return waitUntilOpen(this.#link.status, options.timeout ?? this.#options.timeout, options.signal);
   }
 
   /**
@@ -187,7 +188,7 @@ export class DispatchCore {
       {
         release: (s) => this.#release(s),
         overflow: (s) => this.#gaps.emit({ channels: [s.channel], reason: "overflow" }),
-        logger: this.options.logger,
+        logger: this.#options.logger,
       },
       options,
     );
@@ -225,7 +226,7 @@ export class DispatchCore {
   protected send(method: string, dataJson: string | undefined, given: RequestOptions): Promise<unknown> {
     const invalid = invalidTimeout(given.timeout);
     if (invalid) return Promise.reject(invalid);
-    const options = withSlowTimeout(method, given, this.options.timeout);
+    const options = withSlowTimeout(method, given, this.#options.timeout);
     if (this.state === "closed")
       return Promise.reject(new ConnectionError("client closed", { closed: true }));
     // Over HTTP RPC every request is handled on its own: no slow lane, no socket frame limit.
@@ -252,7 +253,7 @@ export class DispatchCore {
         this.#credits.onEvent();
         const event = frame.data as StreamEvent | undefined;
         if (typeof event?.type !== "string") {
-          this.options.logger?.warn("ignored an event frame without a stream event", frame);
+          this.#options.logger?.warn("ignored an event frame without a stream event", frame);
           return;
         }
         this.#router.route(event);
@@ -260,12 +261,12 @@ export class DispatchCore {
       }
       case "response":
       case "error":
-        if (!this.#requests.answer(frame)) this.options.logger?.warn("ignored an uncorrelated frame", frame);
+        if (!this.#requests.answer(frame)) this.#options.logger?.warn("ignored an uncorrelated frame", frame);
         return;
       case "pong":
         return;
       default:
-        this.options.logger?.warn(`ignored a frame of type ${String(frame.type)}`, frame);
+        this.#options.logger?.warn(`ignored a frame of type ${String(frame.type)}`, frame);
     }
   }
 

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dispatch } from "../src/client.js";
 import { ConnectionError, ValidationError } from "../src/errors.js";
@@ -110,6 +111,19 @@ describe("bad input gets clear, typed errors", () => {
       message: "could not open a WebSocket to ws://127.0.0.1:9/dwp: insecure WebSocket from an https page",
     });
     expect(client.state).toBe("closed");
+  });
+
+  it("never shows the token when the client is logged or serialised", async () => {
+    const server = await startServer();
+    const token = "dk_test_secret_4f1c";
+    const client = new Dispatch({ url: server.url, token, WebSocket });
+    try {
+      await client.connect();
+      expect(inspect(client, { depth: 8 })).not.toContain(token);
+      expect(JSON.stringify(client)).not.toContain(token);
+    } finally {
+      client.close();
+    }
   });
 
   it("reads DISPATCH_URL and DISPATCH_TOKEN from the environment", async () => {
