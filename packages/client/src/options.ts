@@ -169,6 +169,15 @@ export function resolveOptions(options: DispatchOptions = {}): ResolvedOptions {
       "no WebSocket implementation: on Node 20 pass { WebSocket } from the ws package (Node 22+ has one built in)",
     );
   }
+  // A default gives way to the bound that was set: only a contradiction the caller wrote is refused.
+  const { minReconnectDelay: minSet, maxReconnectDelay: maxSet } = options;
+  const minReconnectDelay = period("minReconnectDelay", minSet ?? Math.min(500, maxSet ?? 500));
+  const maxReconnectDelay = period("maxReconnectDelay", maxSet ?? Math.max(10_000, minReconnectDelay));
+  if (minReconnectDelay > maxReconnectDelay) {
+    throw new ValidationError(
+      `minReconnectDelay (${minReconnectDelay} ms) must not exceed maxReconnectDelay (${maxReconnectDelay} ms)`,
+    );
+  }
   const trace = readEnv("DISPATCH_DEBUG") === "1";
   return {
     url,
@@ -183,8 +192,8 @@ export function resolveOptions(options: DispatchOptions = {}): ResolvedOptions {
     logger: options.logger ?? (trace ? consoleLogger : undefined),
     traceFrames: trace,
     slowRequests,
-    minReconnectDelay: period("minReconnectDelay", options.minReconnectDelay ?? 500),
-    maxReconnectDelay: period("maxReconnectDelay", options.maxReconnectDelay ?? 10_000),
+    minReconnectDelay,
+    maxReconnectDelay,
     transport,
   };
 }

@@ -93,6 +93,19 @@ describe("bad input gets clear, typed errors", () => {
     expect(() => new Dispatch({ url: "wss://x/dwp", token: "t", WebSocket, maxReconnectDelay: 3e9 })).toThrow(
       /maxReconnectDelay must be at most/,
     );
+    expect(
+      () =>
+        new Dispatch({
+          url: "wss://x/dwp",
+          token: "t",
+          WebSocket,
+          minReconnectDelay: 20_000,
+          maxReconnectDelay: 1000,
+        }),
+    ).toThrow("minReconnectDelay (20000 ms) must not exceed maxReconnectDelay (1000 ms)");
+    // Setting one bound past the other's default moves the default, quietly.
+    new Dispatch({ url: "wss://x/dwp", token: "t", WebSocket, maxReconnectDelay: 100 }).close();
+    new Dispatch({ url: "wss://x/dwp", token: "t", WebSocket, minReconnectDelay: 20_000 }).close();
     expect(() => new Dispatch({ url: "wss://x/dwp", token: "t", WebSocket, timeout: forever })).not.toThrow();
   });
 
