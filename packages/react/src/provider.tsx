@@ -9,7 +9,9 @@ export interface DispatchProviderProps {
   url?: string;
   /**
    * A token, or a function (sync or async) asked on every (re)connect, so a
-   * refreshed token is picked up without recreating the client.
+   * refreshed token is picked up without recreating the client. While it is
+   * `undefined` (a session still loading, a signed-out user) connects wait
+   * for one; a token given before is never reused.
    */
   token?: TokenProvider;
   /** Wire format. Default `"json"`. */
@@ -119,26 +121,42 @@ export function DispatchProvider(props: DispatchProviderProps): ReactNode {
   token.current = props.token;
   const options = useRef(props.options);
   options.current = props.options;
+  // Connects waiting for a token (still signing in, or signed out).
+  const [waiting] = useState(() => new Set<() => void>());
 
   const source = useMemo<OwnedClient | GivenClient>(() => {
     if (client !== undefined) return new GivenClient(client);
-    return new OwnedClient(() => {
-      const initial = token.current;
-      return new Dispatch({
-        ...options.current,
-        ...(url !== undefined && { url }),
-        ...(format !== undefined && { format }),
-        ...(initial !== undefined && {
-          token: () => {
-            const current = token.current ?? initial;
-            return typeof current === "function" ? current() : current;
-          },
+    const current = (): string | Promise<string> => {
+      const given = token.current;
+      if (given !== undefined) return typeof given === "function" ? given() : given;
+      // Never an earlier user's token: authenticate once a token is given.
+      return new Promise<string>((resolve, reject) =>
+        waiting.add(() => {
+          try {
+            resolve(current());
+          } catch (err) {
+            reject(err);
+          }
         }),
-      });
-    });
-  }, [client, url, format]);
+      );
+    };
+    return new OwnedClient(
+      () =>
+        new Dispatch({
+          ...options.current,
+          ...(url !== undefined && { url }),
+          ...(format !== undefined && { format }),
+          token: current,
+        }),
+    );
+  }, [client, url, format, waiting]);
 
   useEffect(() => source.retain(), [source]);
+  useEffect(() => {
+    if (props.token === undefined) return;
+    for (const wake of [...waiting]) wake();
+    waiting.clear();
+  }, [props.token, waiting]);
 
   const outer = useContext(QueryClientContext);
   // Created only when neither a prop nor a surrounding provider gives one.

@@ -29,7 +29,38 @@ function Lonely() {
   return null;
 }
 
+const signedIn = (queryClient: QueryClient, token: string | undefined) => (
+  <DispatchProvider
+    url={URL}
+    token={token}
+    queryClient={queryClient}
+    options={{ heartbeatInterval: 0, minReconnectDelay: 10, maxReconnectDelay: 20 }}
+  >
+    <Probe />
+  </DispatchProvider>
+);
+
 describe("DispatchProvider", () => {
+  it("waits for a token that arrives after the first render, and never reuses a removed one", async () => {
+    mock.handle("job.get", () => wireJob({ id: ID, state: "running" }));
+    const queryClient = new QueryClient();
+    // A session still loading: no token yet. Rendering must not throw.
+    const { rerender } = render(signedIn(queryClient, undefined));
+    await waitFor(() => expect(seen.client?.state).toBe("connecting"));
+    expect(mock.sent("auth")).toHaveLength(0);
+    rerender(signedIn(queryClient, "dk_test_first"));
+    await screen.findByText("running");
+    expect(mock.sent("auth")[0]?.data?.token).toBe("dk_test_first");
+    // Signed out: a reconnect must not authenticate as the earlier user.
+    rerender(signedIn(queryClient, undefined));
+    mock.drop();
+    await waitFor(() => expect(seen.client?.state).toBe("reconnecting"));
+    expect(mock.sent("auth")).toHaveLength(1);
+    rerender(signedIn(queryClient, "dk_test_second"));
+    await waitFor(() => expect(mock.sent("auth")).toHaveLength(2));
+    expect(mock.sent("auth")[1]?.data?.token).toBe("dk_test_second");
+  });
+
   it("creates one client lazily, survives StrictMode with one socket, and closes it on unmount", async () => {
     mock.handle("job.get", () => wireJob({ id: ID, state: "running" }));
     const queryClient = new QueryClient();
