@@ -13,7 +13,7 @@ export interface DispatchProviderProps {
    * `undefined` (a session still loading, a signed-out user) connects wait
    * for one; a token given before is never reused.
    */
-  token?: TokenProvider;
+  token?: TokenProvider | undefined;
   /** Wire format. Default `"json"`. */
   format?: Format;
   /** Use this client instead of creating one. The provider never closes it. */
