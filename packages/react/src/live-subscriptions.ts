@@ -28,6 +28,8 @@ interface Entry {
   refs: number;
   linger: ReturnType<typeof setTimeout> | undefined;
   confirmed: boolean;
+  /** The server refused it (maybe on a re-subscribe): try again on the next session. */
+  refused: boolean;
   listeners: Set<(event: StreamEvent) => void>;
 }
 
@@ -54,15 +56,48 @@ export class LiveSubscriptions {
   readonly #client: LiveClient;
   readonly #lingerMs: number;
 
+  /** Removes this registry's client listeners; set while it has entries. */
+  #detach: (() => void) | undefined;
+
   constructor(client: LiveClient, lingerMs = DEFAULT_LINGER_MS) {
     this.#client = client;
     this.#lingerMs = lingerMs;
-    client.onGap((gap) => {
+  }
+
+  /**
+   * Listens to the client only while there are entries: one long-lived client
+   * outlives many registries (a QueryClient per session or page), and its
+   * listeners would keep each one, and its whole cache, reachable.
+   */
+  #attach(): void {
+    if (this.#detach) return;
+    const offGap = this.#client.onGap((gap) => {
       for (const entry of this.#entries.values()) {
         if (gap.channels.includes(entry.feed.channel)) entry.feed.gap(gap);
       }
     });
-    client.onStateChange(() => this.#changed());
+    const offState = this.#client.onStateChange((state) => {
+      if (state === "open") this.#resubscribeRefused();
+      this.#changed();
+    });
+    this.#detach = () => {
+      offGap();
+      offState();
+    };
+  }
+
+  /**
+   * A subscription the server refused on a reconnect (a new token without
+   * the scope, a server error) ended for good in the client. While it is
+   * still in use, each new session tries it again, and the feed re-reads.
+   */
+  #resubscribeRefused(): void {
+    for (const entry of this.#entries.values()) {
+      if (!entry.refused || entry.refs === 0) continue;
+      entry.refused = false;
+      this.#subscribe(entry);
+      entry.feed.gap({ channels: [entry.feed.channel], reason: "reconnect" });
+    }
   }
 
   /**
@@ -77,6 +112,7 @@ export class LiveSubscriptions {
   ): { feed: F; release: () => void; ready: Promise<void> | undefined } {
     let entry = this.#entries.get(key);
     if (entry === undefined) {
+      this.#attach();
       entry = this.#open(create());
       this.#entries.set(key, entry);
     }
@@ -130,13 +166,21 @@ export class LiveSubscriptions {
       refs: 0,
       linger: undefined,
       confirmed: false,
+      refused: false,
       listeners: new Set(),
     };
-    const ended = (): void => {
-      // Refused (400/403), at first or on the re-subscribe after a reconnect,
-      // or ended: not live, and it stays so until the last user leaves. The
-      // query shows any real error.
+    this.#subscribe(entry);
+    return entry;
+  }
+
+  #subscribe(entry: Entry): void {
+    const { feed } = entry;
+    const ended = (error?: unknown): void => {
+      // Refused (400/403/5xx), at first or on the re-subscribe after a
+      // reconnect, or ended: not live. A refusal is tried again on the next
+      // session while the entry is in use; the query shows any real error.
       entry.confirmed = false;
+      if (error !== undefined && this.#client.state !== "closed") entry.refused = true;
       this.#changed();
     };
     let subscription: Subscription;
@@ -150,7 +194,7 @@ export class LiveSubscriptions {
       });
     } catch {
       // A closed client refuses new subscriptions; the feed just stays quiet.
-      return entry;
+      return;
     }
     entry.subscription = subscription;
     subscription.ready.then(() => {
@@ -159,7 +203,6 @@ export class LiveSubscriptions {
       entry.confirmed = true;
       this.#changed();
     }, ended);
-    return entry;
   }
 
   #close(key: string, entry: Entry): void {
@@ -168,6 +211,10 @@ export class LiveSubscriptions {
     entry.subscription?.unsubscribe().catch(() => {});
     entry.feed.close();
     this.#changed();
+    if (this.#entries.size === 0) {
+      this.#detach?.();
+      this.#detach = undefined;
+    }
   }
 
   #changed(): void {
