@@ -34,10 +34,10 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 9.10 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 9.23 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 11.50 kB
-//   @dispatch/react  asked 3 kB, measured 5.50 kB
+//   with partysocket asked 9 kB, measured 11.64 kB
+//   @dispatch/react  asked 3 kB, measured 5.68 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
 // without saying why.
@@ -57,6 +57,14 @@ function everyChunk(config) {
 // provider is retried, subscriptions report their end (onEnd), and
 // waitForJob/gather survive outages and stop on close(); "with partysocket"
 // 11.5 → 12 kB because those fixes left it at exactly 11.50 kB.
+// Raised: "every chunk" 26.5 → 27 kB and @dispatch/react 5.5 → 6 kB for
+// review fixes, each with its test (+0.13 kB initial, +0.18 kB React): a
+// WebSocket constructor that throws closes the client instead of a silent
+// endless connect, a token HTTP cannot carry is refused, the token stays out
+// of a logged client, a throwing listener reaches the console, the SSE
+// rollover survives a stalled stream; in React, DispatchProvider waits for a
+// token instead of crashing, a refused re-subscribe is retried on the next
+// session, and the registry stops listening to a client it no longer uses.
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
@@ -81,7 +89,7 @@ export default [
     import: "*",
     modifyEsbuildConfig: everyChunk,
     gzip: true,
-    limit: "26.5 kB",
+    limit: "27 kB",
   },
   {
     name: "@dispatch/client/msgpack: the codec with @msgpack/msgpack (loaded on demand)",
@@ -98,6 +106,6 @@ export default [
     ignore: ["react", "react-dom", "@tanstack/react-query", "@dispatch/client"],
     modifyEsbuildConfig: esm,
     gzip: true,
-    limit: "5.5 kB",
+    limit: "6 kB",
   },
 ];
