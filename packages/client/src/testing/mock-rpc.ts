@@ -5,12 +5,12 @@ import { mayCall } from "./scopes.js";
 import { type ClientFrame, encodeServerFrame } from "./server-codec.js";
 import { topicError } from "./topics.js";
 
-/** `ws(s)://host/dwp` → `http(s)://host/dwp/rpc`, the server's RPC endpoint. */
-function rpcUrlOf(dwpUrl: string): string {
+/** `ws(s)://host/dwp` → `http(s)://host/dwp/<endpoint>`: the server's RPC or SSE endpoint. */
+export function httpEndpointOf(dwpUrl: string, endpoint: "rpc" | "sse"): string {
   const url = new URL(dwpUrl);
   url.protocol = url.protocol === "wss:" || url.protocol === "https:" ? "https:" : "http:";
   url.search = "";
-  url.pathname = `${url.pathname.replace(/\/+$/, "")}/rpc`;
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/${endpoint}`;
   return url.toString();
 }
 
@@ -28,7 +28,7 @@ function reply(status: number, frame: Parameters<typeof encodeServerFrame>[0]): 
  * server does.
  */
 export function rpcHandler(dwpUrl: string, host: SessionHost, frames: ClientFrame[]): RequestHandler {
-  return http.post(rpcUrlOf(dwpUrl), async ({ request }) => {
+  return http.post(httpEndpointOf(dwpUrl, "rpc"), async ({ request }) => {
     let frame: ClientFrame;
     // The server binds JSON only for exactly this type, or none at all.
     const type = request.headers.get("Content-Type");

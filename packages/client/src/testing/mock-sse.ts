@@ -1,5 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from "msw";
 import type { StreamEvent } from "../protocol/types.js";
+import { httpEndpointOf } from "./mock-rpc.js";
 import { INITIAL_CREDITS, type SessionHost } from "./mock-session.js";
 import { mayCall } from "./scopes.js";
 import { topicsOf } from "./topics.js";
@@ -16,15 +17,6 @@ export interface MockSseStream {
 
 const encoder = new TextEncoder();
 
-/** `ws(s)://host/dwp` → `http(s)://host/dwp/sse`. */
-function sseUrlOf(dwpUrl: string): string {
-  const url = new URL(dwpUrl);
-  url.protocol = url.protocol === "wss:" || url.protocol === "https:" ? "https:" : "http:";
-  url.search = "";
-  url.pathname = `${url.pathname.replace(/\/+$/, "")}/sse`;
-  return url.toString();
-}
-
 /**
  * `GET /dwp/sse?token=T&channel=C` as the server plays it: 200 and
  * `retry: 3000` before anything is checked, so a bad token, a missing channel
@@ -32,7 +24,7 @@ function sseUrlOf(dwpUrl: string): string {
  * 1,000 events, never more.
  */
 export function sseHandler(dwpUrl: string, host: SessionHost, streams: Set<MockSseStream>): RequestHandler {
-  return http.get(sseUrlOf(dwpUrl), ({ request }) => {
+  return http.get(httpEndpointOf(dwpUrl, "sse"), ({ request }) => {
     const query = new URL(request.url).searchParams;
     const token = query.get("token") ?? "";
     const channel = query.get("channel") ?? "";
