@@ -1,17 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { sleep, useEngine, utf8 } from "../../test/engine-harness.js";
-import type { Engine, EngineOptions } from "./types.js";
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 0);
 const text = (b64?: string): string => Buffer.from(b64 ?? "", "base64").toString();
 
-const harness = useEngine(T0);
-const { events } = harness;
-let engine: Engine;
-const start = (options: EngineOptions): Engine => {
-  engine = harness.start(options);
-  return engine;
-};
+const { events, start } = useEngine(T0);
 const seen = (): string[] =>
   events.map(
     (e) => `${e.type} ${String(e.data.name)}${e.data.step_name ? ` ${String(e.data.step_name)}` : ""}`,
@@ -20,7 +13,7 @@ const seen = (): string[] =>
 // Go's workflow.RunChild / SpawnChild, through Runner.StartChildRaw / SpawnChildRaw.
 describe("runChild", () => {
   it("runs the child to its end, linked to its parent, and checkpoints child:<name>", async () => {
-    start({
+    const engine = start({
       workflows: {
         charge: async (wf, input) => {
           expect(input).toEqual({ cents: 500, note: "<ok>" });
@@ -59,7 +52,7 @@ describe("runChild", () => {
   });
 
   it("fails the parent with the child's error, after a step_failed", async () => {
-    start({
+    const engine = start({
       workflows: {
         charge: async (wf) => {
           await wf.step("capture", () => {
@@ -85,7 +78,7 @@ describe("runChild", () => {
   });
 
   it("fails on an unregistered child with Go's wording, starting no run", async () => {
-    start({ workflows: { checkout: (wf) => wf.runChild("nope") } });
+    const engine = start({ workflows: { checkout: (wf) => wf.runChild("nope") } });
     const parent = await engine.startWorkflow("checkout", undefined);
     expect(parent).toMatchObject({
       state: "failed",
@@ -100,7 +93,7 @@ describe("runChild", () => {
   });
 
   it("is cancelled with its parent's context", async () => {
-    start({
+    const engine = start({
       workflows: {
         nap: (wf) => wf.sleep("nap", 60_000),
         parent: (wf) => wf.runChild("nap"),
@@ -122,7 +115,7 @@ describe("runChild", () => {
 describe("spawnChild", () => {
   it("answers the child's id at once and lets the child run on", async () => {
     let childId: string | undefined;
-    start({
+    const engine = start({
       workflows: {
         report: (wf) => wf.sleep("render", 1000),
         nightly: async (wf) => {
@@ -150,7 +143,7 @@ describe("spawnChild", () => {
 
 describe("waitForEvent checkpoint", () => {
   it("is json.Marshal of the event, HTML-escaped like Go's", async () => {
-    start({ workflows: { w: async (wf) => void (await wf.waitForEvent("a&b", 1000)) } });
+    const engine = start({ workflows: { w: async (wf) => void (await wf.waitForEvent("a&b", 1000)) } });
     engine.publishEvent("a&b", utf8('"<ok>"'));
     const run = await engine.startWorkflow("w", undefined);
     expect(text(engine.timeline(run.id)[0]?.data)).toContain('"name":"a\\u0026b"');
