@@ -76,6 +76,35 @@ describe('createMockDispatch with transport: "sse"', () => {
     expect((await event).type).toBe("job.completed");
   });
 
+  it("plays the server's SSE quirks: 200 and retry first, refusals end the stream, 1,000 events", async () => {
+    const base = "http://127.0.0.1:7805/dwp/sse";
+    // A bad token, or no channel: still 200 and the retry hint, then the end.
+    for (const query of ["token=dk_test_nobody&channel=jobs", "token=dk_test_sse"]) {
+      const refused = await fetch(`${base}?${query}`);
+      expect(refused.status).toBe(200);
+      expect(await refused.text()).toBe("retry: 3000\n\n");
+    }
+    const controller = new AbortController();
+    await fetch(`${base}?token=dk_test_sse&channel=jobs`, { signal: controller.signal });
+    // Never replenished: the 1,001st event is dropped.
+    for (let i = 0; i < 1000; i++) expect(mock.emit(jobEvent("job.enqueued", ID, new Date(i)))).toBe(1);
+    expect(mock.emit(jobEvent("job.completed", ID))).toBe(0);
+    expect(mock.dropped).toBe(1);
+    controller.abort();
+  });
+
+  it("checks the channel of an RPC subscribe as the server does", async () => {
+    const response = await fetch("http://127.0.0.1:7805/dwp/rpc", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: "dk_test_sse" },
+      body: JSON.stringify({ id: "1", type: "request", method: "subscribe", data: { channel: "job:" } }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { code: 400, message: 'stream: invalid topic "job:"' },
+    });
+  });
+
   it("answers a charset suffix on RPC with 400, as the server's binding does", async () => {
     const response = await fetch("http://127.0.0.1:7805/dwp/rpc", {
       method: "POST",
