@@ -32,7 +32,9 @@ describe("bad input gets clear, typed errors", () => {
     cyclic.self = cyclic;
     await expect(client.enqueue("x", cyclic)).rejects.toThrow(/payload cannot be serialised/);
     await expect(client.enqueue("x", 10n)).rejects.toThrow(ValidationError);
-    await expect(client.enqueue("x", () => 1)).rejects.toThrow(/got function/);
+    await expect(client.enqueue("x", () => 1)).rejects.toThrow("payload is a function");
+    await expect(client.enqueue("x", { ids: new Set([1]) })).rejects.toThrow('payload field "ids" is a Set');
+    await expect(client.publishEvent("paid", { total: Number.NaN })).rejects.toThrow(/"total" is NaN/);
     await expect(client.enqueue("", {})).rejects.toThrow(/job name must be a non-empty string/);
     await expect(client.startWorkflow("w", Symbol("s"))).rejects.toThrow(ValidationError);
     await expect(client.enqueue("x", {}, { priority: 1.5 })).rejects.toThrow(/priority/);
