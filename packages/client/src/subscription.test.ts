@@ -65,6 +65,17 @@ describe("Subscription", () => {
     expect(seen).toEqual(["job:job_0", "job:job_1", "job:job_2", "job:job_3", "job:job_4"]);
   });
 
+  it("refuses a second reader instead of splitting the events between two loops", async () => {
+    const sub = new Subscription("jobs", host());
+    const first = sub[Symbol.asyncIterator]();
+    const second = sub[Symbol.asyncIterator]();
+    sub.deliver(event(1));
+    sub.deliver(event(2));
+    await expect(second.next()).rejects.toThrow(/already being read: call subscribe\(\) again/);
+    await expect(first.next()).resolves.toEqual({ done: false, value: event(1) });
+    await expect(first.next()).resolves.toEqual({ done: false, value: event(2) });
+  });
+
   it("hands an event straight to a waiting iterator", async () => {
     const sub = new Subscription("jobs", host());
     const it = sub[Symbol.asyncIterator]();

@@ -110,6 +110,14 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
   }
 
   [Symbol.asyncIterator](): AsyncIterator<E> {
+    if (this.#iterating) {
+      // Two readers would each get every other event: nothing says so, and
+      // both views are wrong. A second subscription shares the wire one.
+      const error = new ValidationError(
+        `this subscription to ${this.channel} is already being read: call subscribe() again for a second reader`,
+      );
+      return { next: () => Promise.reject(error) };
+    }
     this.#iterating = true;
     return {
       next: () => this.#next(),
