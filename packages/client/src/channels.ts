@@ -1,4 +1,5 @@
 import { ValidationError } from "./errors.js";
+import type { JobEvent, StreamEvent, WorkflowEvent } from "./protocol/types.js";
 
 /** The fixed channels the server offers. */
 export type FixedChannel = "jobs" | "workflows" | "firehose";
@@ -8,6 +9,22 @@ export type FixedChannel = "jobs" | "workflows" | "firehose";
  * `workflow:<run id>` or `queue:<name>`.
  */
 export type Channel = FixedChannel | `job:${string}` | `workflow:${string}` | `queue:${string}`;
+
+/**
+ * The events a channel delivers: job events on `jobs`, `job:<id>` and
+ * `queue:<name>`; workflow events on `workflows` and `workflow:<run id>`;
+ * every event, cron included, on `firehose`.
+ *
+ * @example
+ * ```ts
+ * type E = EventOf<`job:${string}`>; // JobEvent
+ * ```
+ */
+export type EventOf<C extends Channel> = C extends "jobs" | `job:${string}` | `queue:${string}`
+  ? JobEvent
+  : C extends "workflows" | `workflow:${string}`
+    ? WorkflowEvent
+    : StreamEvent;
 
 const FIXED = new Set<string>(["jobs", "workflows", "firehose"]);
 const ENTITY = new Set<string>(["job", "workflow", "queue"]);

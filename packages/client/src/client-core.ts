@@ -1,4 +1,4 @@
-import { assertChannel, type Channel, wireChannelOf } from "./channels.js";
+import { assertChannel, type Channel, type EventOf, wireChannelOf } from "./channels.js";
 import type { Codec } from "./codecs/codec.js";
 import { Connection } from "./connection.js";
 import type { ConnectionState, ConnectionStatus, GapEvent } from "./connection-state.js";
@@ -9,7 +9,6 @@ import { type DispatchOptions, type ResolvedOptions, resolveOptions } from "./op
 import { type Frame, MAX_FRAME_BYTES } from "./protocol/frame.js";
 import { SLOW_METHODS, withSlowTimeout } from "./protocol/methods.js";
 import type { StreamEvent } from "./protocol/types.js";
-import { anyData } from "./request-data.js";
 import { type RequestOptions, RequestTable, type SendRequest } from "./requests.js";
 import { Router } from "./router.js";
 import { LazySlowLane } from "./slow-lane-lazy.js";
@@ -158,24 +157,27 @@ export class DispatchCore {
   }
 
   /**
-   * Sends any method and resolves with its raw `data`. Typed methods cover the
-   * known ones; this is the escape hatch.
-   */
-  request(method: string, data?: unknown, options: RequestOptions = {}): Promise<unknown> {
-    try {
-      const built = anyData(method, data);
-      return this.send(built.method, built.dataJson, options);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  /**
    * Subscribes to a channel. Two subscriptions to one channel share one wire
    * subscription. `queue:<name>` is derived from `jobs` (the server never
-   * publishes to queue topics).
+   * publishes to queue topics). The event type follows from the channel
+   * (`EventOf`); name one explicitly to narrow it further.
+   *
+   * @example
+   * ```ts
+   * const sub = client.subscribe(`job:${id}`); // Subscription<JobEvent>
+   * await sub.ready;
+   * for await (const event of sub) console.log(event.type, event.data.job_id);
+   * ```
    */
-  subscribe<E extends StreamEvent = StreamEvent>(
+  subscribe<C extends Channel>(
+    channel: C,
+    listenerOrOptions?: EventListener<EventOf<C>> | SubscribeOptions<EventOf<C>>,
+  ): Subscription<EventOf<C>>;
+  subscribe<E extends StreamEvent>(
+    channel: Channel,
+    listenerOrOptions?: EventListener<E> | SubscribeOptions<E>,
+  ): Subscription<E>;
+  subscribe<E extends StreamEvent>(
     channel: Channel,
     listenerOrOptions?: EventListener<E> | SubscribeOptions<E>,
   ): Subscription<E> {

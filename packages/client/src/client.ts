@@ -15,6 +15,7 @@ import type {
   WorkflowEvent,
 } from "./protocol/types.js";
 import {
+  anyData,
   assertName,
   enqueueData,
   idData,
@@ -138,6 +139,14 @@ export class Dispatch extends DispatchCore {
     options: RequestOptions,
   ): Promise<unknown> {
     return this.sendData(() => idData(method, key, id), options);
+  }
+
+  /**
+   * Sends any method and resolves with its raw `data`. Typed methods cover the
+   * known ones; this is the escape hatch.
+   */
+  request(method: string, data?: unknown, options: RequestOptions = {}): Promise<unknown> {
+    return this.sendData(() => anyData(method, data), options);
   }
 
   /** Builds the data (a bad argument rejects, never throws) and sends it. */

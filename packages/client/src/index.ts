@@ -1,4 +1,4 @@
-export type { Channel, FixedChannel } from "./channels.js";
+export type { Channel, EventOf, FixedChannel } from "./channels.js";
 export { assertChannel } from "./channels.js";
 export { Dispatch, type EnqueueOptions } from "./client.js";
 export type { Codec, Format, OutboundFrame, WireMessage } from "./codecs/codec.js";

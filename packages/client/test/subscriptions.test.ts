@@ -1,12 +1,13 @@
-import { describe, expect, it } from "vitest";
-import type { StreamEvent } from "../src/protocol/types.js";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { JobEvent, StreamEvent } from "../src/protocol/types.js";
+import type { Subscription } from "../src/subscription.js";
 import { clientFor, formats, startServer } from "./setup.js";
 
 const jobs = { "send-email": async () => {} };
 
 /** Collects events of a subscription until `done` returns true. */
-async function collect(sub: AsyncIterable<StreamEvent>, done: (events: StreamEvent[]) => boolean) {
-  const events: StreamEvent[] = [];
+async function collect<E extends StreamEvent>(sub: AsyncIterable<E>, done: (events: E[]) => boolean) {
+  const events: E[] = [];
   for await (const event of sub) {
     events.push(event);
     if (done(events)) break;
@@ -27,6 +28,10 @@ describe.each(formats)("subscriptions over %s", (format) => {
     await Promise.all([onJobs.ready, onFire.ready]);
     const { job_id } = await client.enqueue("gated", { to: "ada@example.com" });
     const onJob = client.subscribe(`job:${job_id}`);
+    // The channel decides the event type; tsc checks these lines.
+    expectTypeOf(onJobs).toEqualTypeOf<Subscription<JobEvent>>();
+    expectTypeOf(onJob).toEqualTypeOf<Subscription<JobEvent>>();
+    expectTypeOf(onFire).toEqualTypeOf<Subscription<StreamEvent>>();
     await onJob.ready;
     release();
     const finished = (events: StreamEvent[]) => events.some((e) => e.type === "job.completed");
@@ -40,6 +45,7 @@ describe.each(formats)("subscriptions over %s", (format) => {
     // job:X joined after job.started may have passed: it sees at least the end, once.
     expect(c.filter((e) => e.type === "job.completed")).toHaveLength(1);
     expect(c.at(-1)?.topic).toBe(`job:${job_id}`);
+    expect(c.at(-1)?.data.queue).toBe("default");
     if (format === "json") expect(recorder.frames("subscribe")).toHaveLength(3);
   });
 
