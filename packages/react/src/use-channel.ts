@@ -1,4 +1,4 @@
-import { type Channel, type StreamEvent, ValidationError } from "@dispatch/client";
+import { type Channel, type EventOf, type StreamEvent, ValidationError } from "@dispatch/client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { type EventLog, eventLogQueryOptions } from "./event-log.js";
@@ -42,7 +42,8 @@ export interface UseChannelResult<E extends StreamEvent = StreamEvent> {
  * The live events of a channel (`jobs`, `workflows`, `firehose`, `job:<id>`,
  * `workflow:<id>`, `queue:<name>`). Components on the same channel share one
  * buffer in the query cache and one subscription; renders are batched to one
- * per animation frame however fast events arrive.
+ * per animation frame however fast events arrive. The event type follows
+ * from the channel: `useChannel("jobs")` gives job events.
  *
  * @example
  * ```tsx
@@ -52,7 +53,16 @@ export interface UseChannelResult<E extends StreamEvent = StreamEvent> {
  * }
  * ```
  */
-export function useChannel<E extends StreamEvent = StreamEvent>(
+export function useChannel<C extends Channel>(
+  channel: C | null | undefined,
+  options?: UseChannelOptions<EventOf<C>>,
+): UseChannelResult<EventOf<C>>;
+/** The same, with the event type named: `useChannel<JobEvent>(channel)`. */
+export function useChannel<E extends StreamEvent>(
+  channel: Channel | null | undefined,
+  options?: UseChannelOptions<E>,
+): UseChannelResult<E>;
+export function useChannel<E extends StreamEvent>(
   channel: Channel | null | undefined,
   options: UseChannelOptions<E> = {},
 ): UseChannelResult<E> {

@@ -131,8 +131,8 @@ function WorkflowApp() {
   const start = useStartWorkflow();
   const publish = usePublishEvent();
   const { events } = useChannel("workflows");
-  const started = events.find((e) => e.type === "workflow.started");
-  const runId = started?.type === "workflow.started" ? started.data.run_id : undefined;
+  // `workflows` carries workflow events only, so `run_id` needs no narrowing (tsc checks it).
+  const runId = events.find((e) => e.type === "workflow.started")?.data.run_id;
   const [paid, setPaid] = useState(false);
   return (
     <>

@@ -1,4 +1,4 @@
-import type { Format, JobEvent } from "@dispatch/client";
+import type { Format } from "@dispatch/client";
 import { useChannel } from "@dispatch/react";
 import { useState } from "react";
 import { useIdList } from "../lib/use-id-list";
@@ -19,7 +19,7 @@ interface Props {
 /** The page: header, then panels on a grid that folds to one column on narrow screens. */
 export function Dashboard({ format, onFormatChange, serverUrl }: Props) {
   const jobs = useIdList(100);
-  useChannel<JobEvent>("jobs", { limit: 1, onEvent: (event) => jobs.add(event.data.job_id) });
+  useChannel("jobs", { limit: 1, onEvent: (event) => jobs.add(event.data.job_id) });
   const [selected, setSelected] = useState<string>();
   return (
     <div className="app">

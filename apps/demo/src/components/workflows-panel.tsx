@@ -1,4 +1,3 @@
-import type { WorkflowEvent } from "@dispatch/client";
 import { useChannel, useConnectionState, usePublishEvent, useStartWorkflow } from "@dispatch/react";
 import { useEffect } from "react";
 import { useIdList } from "../lib/use-id-list";
@@ -10,7 +9,7 @@ import { WorkflowRun } from "./workflow-run";
  */
 export function WorkflowsPanel() {
   const runs = useIdList(8);
-  useChannel<WorkflowEvent>("workflows", { limit: 1, onEvent: (event) => runs.add(event.data.run_id) });
+  useChannel("workflows", { limit: 1, onEvent: (event) => runs.add(event.data.run_id) });
   const start = useStartWorkflow();
   const publish = usePublishEvent();
   // A failure from before a reconnect says nothing about the connection now.
