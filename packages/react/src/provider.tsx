@@ -1,6 +1,7 @@
-import { Dispatch, type DispatchOptions, type Format, type TokenProvider } from "@dispatch/client";
+import { AuthError, Dispatch, type DispatchOptions, type Format, type TokenProvider } from "@dispatch/client";
 import { QueryClient, QueryClientContext, QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { dispatchKeys } from "./keys.js";
 import { type ClientSource, DispatchContext } from "./use-dispatch.js";
 
 /** Props of `DispatchProvider`. */
@@ -11,7 +12,9 @@ export interface DispatchProviderProps {
    * A token, or a function (sync or async) asked on every (re)connect, so a
    * refreshed token is picked up without recreating the client. While it is
    * `undefined` (a session still loading, a signed-out user) connects wait
-   * for one; a token given before is never reused.
+   * for one; a token given before is never reused. After the server refused
+   * the token (the client closes for good), a new token string starts a new
+   * client; with a function, change the provider's `key` instead.
    */
   token?: TokenProvider | undefined;
   /** Wire format. Default `"json"`. */
@@ -64,6 +67,11 @@ class OwnedClient implements ClientSource {
     if (isServer()) return serverClient;
     this.#client ??= this.#create();
     return this.#client;
+  }
+
+  /** Whether the server refused the token and the client closed for good. */
+  get refused(): boolean {
+    return this.#client?.state === "closed" && this.#client.status.error instanceof AuthError;
   }
 
   retain(): () => void {
@@ -123,7 +131,10 @@ export function DispatchProvider(props: DispatchProviderProps): ReactNode {
   options.current = props.options;
   // Connects waiting for a token (still signing in, or signed out).
   const [waiting] = useState(() => new Set<() => void>());
+  // Bumped to replace a client whose token the server refused.
+  const [generation, setGeneration] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new generation means a new client
   const source = useMemo<OwnedClient | GivenClient>(() => {
     if (client !== undefined) return new GivenClient(client);
     const current = (): string | Promise<string> => {
@@ -149,19 +160,29 @@ export function DispatchProvider(props: DispatchProviderProps): ReactNode {
           token: current,
         }),
     );
-  }, [client, url, format, waiting]);
+  }, [client, url, format, waiting, generation]);
 
   useEffect(() => source.retain(), [source]);
   useEffect(() => {
     if (props.token === undefined) return;
     for (const wake of [...waiting]) wake();
     waiting.clear();
-  }, [props.token, waiting]);
+    // A refused token closes the client for good (no retry storm). A new token
+    // string, say after signing in again, is worth a new client. A function is
+    // often a new closure on every render, so it never counts as new.
+    if (typeof props.token === "string" && source instanceof OwnedClient && source.refused)
+      setGeneration((n) => n + 1);
+  }, [props.token, waiting, source]);
 
   const outer = useContext(QueryClientContext);
   // Created only when neither a prop nor a surrounding provider gives one.
   const [fallback] = useState(() => ((queryClient ?? outer) ? undefined : new QueryClient()));
   const cache = queryClient ?? outer ?? fallback ?? new QueryClient();
+  // Queries that failed with the refused token read again through the new
+  // client; this runs after the hooks below took it up.
+  useEffect(() => {
+    if (generation > 0) void cache.invalidateQueries({ queryKey: dispatchKeys.all });
+  }, [generation, cache]);
 
   const tree = <DispatchContext.Provider value={source}>{children}</DispatchContext.Provider>;
   return cache === outer ? tree : <QueryClientProvider client={cache}>{tree}</QueryClientProvider>;
