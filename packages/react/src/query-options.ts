@@ -14,8 +14,9 @@ import {
 const MAX_RETRIES = 3;
 
 /**
- * Whether a failed read is worth another try: never for 4xx (a 404 job stays
- * missing, a 403 stays forbidden), as `DispatchError.retryable` says.
+ * Whether a failed read is worth another try: never for a `DispatchError`
+ * that is not `retryable` (a 404 job stays missing, a 403 stays forbidden; 408
+ * and 429 are retryable), up to 3 tries for anything else.
  *
  * @example
  * ```ts
