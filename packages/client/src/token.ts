@@ -21,6 +21,7 @@ export async function resolveToken(
   timeout = Number.POSITIVE_INFINITY,
   signal?: AbortSignal,
 ): Promise<string> {
+  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
   let token: unknown;
   try {
     token = typeof provider === "function" ? await bounded(provider(), timeout, signal) : provider;
@@ -46,11 +47,12 @@ function bounded<T>(answer: T | Promise<T>, timeout: number, signal: AbortSignal
       () => finish(() => reject(new TimeoutError(`token provider gave no token within ${timeout} ms`))),
       timerDelay(timeout),
     );
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener("abort", onAbort, { once: true });
+    // Handled before anything else: a provider that rejects after an abort must not surface as unhandled.
     Promise.resolve(answer).then(
       (value) => finish(() => resolve(value)),
       (err: unknown) => finish(() => reject(err)),
     );
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
