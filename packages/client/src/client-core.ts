@@ -42,6 +42,8 @@ export class DispatchCore {
   #direct = false;
   #creditCounter = 0;
   #userClosed = false;
+  /** Set once a new session re-subscribed its channels: requests go out at once only then, in call order. */
+  #sessionReady = false;
 
   constructor(options: DispatchOptions = {}) {
     this.#options = resolveOptions(options);
@@ -59,6 +61,7 @@ export class DispatchCore {
           frame: (frame) => this.#onFrame(frame),
           opened: (resumed) => this.#onOpened(resumed),
           dropped: (reason) => {
+            this.#sessionReady = false;
             this.#wire.closed();
             this.#requests.failSent(reason);
           },
@@ -242,7 +245,7 @@ export class DispatchCore {
     }
     if (SLOW_METHODS.has(method) && !this.#direct) return this.#slowLane.request(method, dataJson, options);
     this.#link.start();
-    return this.#requests.start(method, dataJson, options, this.state === "open" ? this.#sender : undefined);
+    return this.#requests.start(method, dataJson, options, this.#sessionReady ? this.#sender : undefined);
   }
 
   readonly #sender: SendRequest = (id, method, dataJson) => {
@@ -274,6 +277,7 @@ export class DispatchCore {
 
   #onOpened(resumed: boolean): void {
     this.#credits.reset();
+    this.#sessionReady = true;
     this.#wire.opened();
     this.#requests.flush(this.#sender);
     const channels = this.#router.channels();
@@ -281,6 +285,7 @@ export class DispatchCore {
   }
 
   #onClosed(error: DispatchError | undefined): void {
+    this.#sessionReady = false;
     this.#wire.closed();
     this.#slowLane.close();
     const closedError = () => error ?? new ConnectionError("client closed", { closed: true });

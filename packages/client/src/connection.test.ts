@@ -1,25 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FakeSocket } from "../test/fake-socket.js";
+import {
+  FakeSocket,
+  openFakeClient as openClient,
+  settle,
+  FAKE_URL as url,
+  FakeWebSocket as WebSocket,
+} from "../test/fake-socket.js";
 import { Dispatch } from "./client.js";
 import { AuthError, ConnectionError } from "./errors.js";
-import type { WebSocketConstructor } from "./options.js";
 import { MAX_FRAME_BYTES } from "./protocol/frame.js";
-
-const WebSocket = FakeSocket as unknown as WebSocketConstructor;
-const url = "ws://127.0.0.1:1/dwp";
-
-/** Lets partysocket's zero-delay connect timer and pending promises run. */
-const settle = () => vi.advanceTimersByTimeAsync(1);
-
-async function openClient(options: ConstructorParameters<typeof Dispatch>[0] = {}) {
-  const client = new Dispatch({ url, token: "dk_test_a", WebSocket, ...options });
-  const connected = client.connect();
-  await settle();
-  FakeSocket.latest().accept();
-  await settle();
-  FakeSocket.latest().acceptAuth();
-  return { client, sessionId: await connected };
-}
 
 describe("connection lifecycle (fake socket, fake timers)", () => {
   beforeEach(() => {

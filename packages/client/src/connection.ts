@@ -11,7 +11,7 @@ import {
 } from "./errors.js";
 import { Heartbeat } from "./heartbeat.js";
 import type { ResolvedOptions } from "./options.js";
-import { type Frame, MAX_FRAME_BYTES } from "./protocol/frame.js";
+import { type Frame, MAX_FRAME_BYTES, utf8Length } from "./protocol/frame.js";
 import { ReconnectingSocket } from "./socket.js";
 import { timerDelay } from "./timer-delay.js";
 import { resolveToken } from "./token.js";
@@ -62,6 +62,8 @@ export class Connection {
   #hadSession = false;
   #refusedToken: string | undefined;
   #authCounter = 0;
+  /** Aborted by close(): a token provider still being asked must not hold a timer. */
+  readonly #closer = new AbortController();
 
   readonly #options: ResolvedOptions;
   readonly #hooks: ConnectionHooks;
@@ -129,6 +131,7 @@ export class Connection {
   /** Closes for good. */
   close(error?: DispatchError): void {
     if (this.state === "closed") return;
+    this.#closer.abort();
     this.#endHandshake();
     this.#heartbeat.stop();
     this.#current = undefined;
@@ -141,7 +144,7 @@ export class Connection {
     if (this.#stale(socket)) return;
     let token: string;
     try {
-      token = await resolveToken(this.#options.token, this.#options.timeout);
+      token = await resolveToken(this.#options.token, this.#options.timeout, this.#closer.signal);
     } catch (err) {
       if (this.#stale(socket)) return;
       // A provider that was slow or failed this once gets another chance on a
@@ -204,6 +207,7 @@ export class Connection {
     this.#failures = 0;
     const resumed = this.#hadSession;
     this.#hadSession = true;
+    this.#heartbeat.start();
     this.#update({
       state: "open",
       error: undefined,
@@ -211,7 +215,8 @@ export class Connection {
       format: this.#codec.format,
       lastConnectedAt: Date.now(),
     });
-    this.#heartbeat.start();
+    // A state listener may have closed the client.
+    if (this.state !== "open") return;
     this.#hooks.opened(resumed);
   }
 
@@ -223,9 +228,14 @@ export class Connection {
     // with no retry storm.
     if (typeof this.#options.token !== "function") return this.close(new AuthError(message));
     this.#refusedToken = token;
+    const generation = this.#authCounter;
     try {
-      if ((await resolveToken(this.#options.token, this.#options.timeout)) !== token) return;
+      const again = await resolveToken(this.#options.token, this.#options.timeout, this.#closer.signal);
+      // A later handshake (or session) began meanwhile: it decides, not this late answer.
+      if (this.#authCounter !== generation || this.state === "open") return;
+      if (again !== token) return;
     } catch (err) {
+      if (this.#authCounter !== generation || this.state === "open") return;
       // The provider failed this once: the next socket asks it again.
       if ((err as DispatchError).retryable) return;
       return this.close(new AuthError(message, { cause: err }));
@@ -271,13 +281,14 @@ export class Connection {
     this.#current = undefined;
     if (wasOpen) this.#hooks.dropped(why);
     else this.#failures++;
-    const error = new ConnectionError(why);
     if (!this.#options.reconnect || this.#failures > this.#options.maxRetries) {
-      const final = this.#options.reconnect
-        ? new ConnectionError(`gave up after ${this.#failures} failed attempts: ${why}`)
-        : error;
-      return this.close(final);
+      // Closed for good: no call on this client can succeed any more.
+      const message = this.#options.reconnect
+        ? `gave up after ${this.#failures} failed attempts: ${why}`
+        : why;
+      return this.close(new ConnectionError(message, { retryable: false }));
     }
+    const error = new ConnectionError(why);
     this.#update({ state: this.#hadSession ? "reconnecting" : "connecting", error, sessionId: undefined });
   }
 
@@ -289,11 +300,4 @@ export class Connection {
   #update(patch: Partial<ConnectionStatus>): void {
     this.status.set({ ...this.status.get(), ...patch });
   }
-}
-
-/** UTF-8 byte length without allocating, for the size check on every frame. */
-function utf8Length(text: string): number {
-  // Most frames are far below the limit even at 3 bytes per UTF-16 unit.
-  if (text.length * 3 <= MAX_FRAME_BYTES) return text.length;
-  return new TextEncoder().encode(text).byteLength;
 }

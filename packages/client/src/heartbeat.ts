@@ -23,6 +23,8 @@ export class Heartbeat {
   #lastHeard = 0;
   /** The request mark when the first ping since the last inbound frame went out. */
   #pingMark: number | undefined;
+  /** When the first ping since the last inbound frame went out. */
+  #pingAt: number | undefined;
 
   readonly #interval: number;
   readonly #hooks: HeartbeatHooks;
@@ -36,6 +38,7 @@ export class Heartbeat {
     this.stop();
     this.#lastHeard = Date.now();
     this.#pingMark = undefined;
+    this.#pingAt = undefined;
     if (this.#interval <= 0) return;
     this.#timer = setInterval(() => this.#tick(), this.#interval);
   }
@@ -48,13 +51,23 @@ export class Heartbeat {
   alive(): void {
     this.#lastHeard = Date.now();
     this.#pingMark = undefined;
+    this.#pingAt = undefined;
   }
 
   #tick(): void {
-    const silent = Date.now() - this.#lastHeard;
-    // 1.5 intervals at a tick means the ping of the previous tick went unanswered.
+    const now = Date.now();
+    const silent = now - this.#lastHeard;
+    // Dead only when a ping sent at least half an interval ago went unanswered: after a
+    // stalled event loop (or a throttled tab) the silence alone proves nothing.
     const mark = this.#pingMark;
-    if (silent >= this.#interval * 1.5 && (mark === undefined || !this.#hooks.busy(mark))) {
+    const pingAt = this.#pingAt;
+    if (
+      silent >= this.#interval * 1.5 &&
+      mark !== undefined &&
+      pingAt !== undefined &&
+      now - pingAt >= this.#interval / 2 &&
+      !this.#hooks.busy(mark)
+    ) {
       this.stop();
       this.#hooks.dead();
       return;
@@ -62,6 +75,7 @@ export class Heartbeat {
     try {
       this.#hooks.ping();
       this.#pingMark ??= this.#hooks.mark();
+      this.#pingAt ??= now;
     } catch {
       // The session closed between ticks; the close path handles it.
     }

@@ -1,3 +1,7 @@
+import { vi } from "vitest";
+import { Dispatch } from "../src/client.js";
+import type { DispatchOptions, WebSocketConstructor } from "../src/options.js";
+
 /**
  * A scriptable stand-in for the WebSocket constructor, for unit tests that
  * drive the handshake, heartbeat and reconnection with fake timers.
@@ -73,4 +77,30 @@ export class FakeSocket extends EventTarget {
       }),
     );
   }
+}
+
+/** `FakeSocket` typed as the constructor a client takes. */
+export const FakeWebSocket = FakeSocket as unknown as WebSocketConstructor;
+/** A loopback URL nothing listens on: the fake socket never dials it. */
+export const FAKE_URL = "ws://127.0.0.1:1/dwp";
+
+/** Lets partysocket's zero-delay connect timer and pending promises run (fake timers). */
+export const settle = (): Promise<unknown> => vi.advanceTimersByTimeAsync(1);
+
+/** A client on a fake socket whose session the test opened ("ws_1"). */
+export async function openFakeClient(options: DispatchOptions = {}) {
+  const client = new Dispatch({ url: FAKE_URL, token: "dk_test_a", WebSocket: FakeWebSocket, ...options });
+  const connected = client.connect();
+  await settle();
+  FakeSocket.latest().accept();
+  await settle();
+  FakeSocket.latest().acceptAuth();
+  return { client, sessionId: await connected };
+}
+
+/** Answers the latest `method` request on `socket` with an empty result. */
+export function answer(socket: FakeSocket, method: string): void {
+  const request = socket.frames().findLast((f) => f.method === method);
+  if (!request) throw new Error(`no ${method} frame sent`);
+  socket.receive(JSON.stringify({ id: "r", type: "response", correl_id: request.id, data: {}, ts: "" }));
 }

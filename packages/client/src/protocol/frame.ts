@@ -50,3 +50,13 @@ export const FRAME_KEYS = [
  * bytes for a large masked client frame) and drops the connection past it.
  */
 export const MAX_FRAME_BYTES = (1 << 20) - 14;
+
+/**
+ * UTF-8 byte length for the size check on every frame, without allocating
+ * for the usual small frame: one that fits at 3 bytes per UTF-16 unit gets its
+ * UTF-16 length, under the limit either way.
+ */
+export function utf8Length(text: string): number {
+  if (text.length * 3 <= MAX_FRAME_BYTES) return text.length;
+  return new TextEncoder().encode(text).byteLength;
+}
