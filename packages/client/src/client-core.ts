@@ -112,6 +112,7 @@ export class DispatchCore {
         });
         side.#direct = true;
         return {
+          connect: (opts) => side.connect(opts),
           request: (method, dataJson, opts) => side.send(method, dataJson, opts),
           close: () => side.close(),
         };

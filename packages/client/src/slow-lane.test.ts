@@ -1,9 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConnectionError, TimeoutError } from "./errors.js";
+import type { RequestOptions } from "./requests.js";
 import { SlowLane, type SlowLaneOptions } from "./slow-lane.js";
 
 function lane(overrides: Partial<SlowLaneOptions> = {}) {
-  const side = { request: vi.fn(async () => "via socket"), close: vi.fn() };
+  const side = {
+    connect: vi.fn(async (_options: RequestOptions) => "ws_side"),
+    request: vi.fn(async () => "via socket"),
+    close: vi.fn(),
+  };
   const options: SlowLaneOptions = {
     url: "ws://127.0.0.1:9/dwp",
     route: "rpc",
@@ -44,6 +49,20 @@ describe("SlowLane", () => {
     expect(
       [node.options.fetch, page.options.fetch].flatMap((f) => (f as ReturnType<typeof vi.fn>).mock.calls),
     ).toEqual([]);
+  });
+
+  it("gives the second socket's session the ordinary timeout, not the run's 15 minutes", async () => {
+    const { lane: l, side } = lane({ route: "socket" });
+    const unreachable = new TimeoutError("no session within 1000 ms");
+    side.connect.mockRejectedValueOnce(unreachable);
+    await expect(l.request("workflow.start", "{}", { timeout: 15 * 60_000 })).rejects.toBe(unreachable);
+    expect(side.connect).toHaveBeenCalledWith({ timeout: 1000 });
+    // Never sent: the run did not start, and the socket is not left open.
+    expect(side.request).not.toHaveBeenCalled();
+    expect(side.close).toHaveBeenCalledOnce();
+    // A shorter timeout of the call's own bounds the session too.
+    await l.request("workflow.start", "{}", { timeout: 200 });
+    expect(side.connect).toHaveBeenLastCalledWith({ timeout: 200 });
   });
 
   it("switches to a socket when the RPC endpoint answers 404 without a DWP frame", async () => {
@@ -94,6 +113,7 @@ describe("SlowLane", () => {
     const sides: Array<{ request: ReturnType<typeof vi.fn>; close: ReturnType<typeof vi.fn> }> = [];
     const openSideChannel = () => {
       const side = {
+        connect: async () => "ws_side",
         request: vi.fn(() => new Promise<string>((resolve, reject) => answers.push({ resolve, reject }))),
         close: vi.fn(),
       };

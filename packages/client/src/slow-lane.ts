@@ -8,6 +8,8 @@ export type SlowRoute = "auto" | "rpc" | "socket";
 
 /** A second session, opened for one slow request and closed after it. */
 export interface SideChannel {
+  /** Resolves once its session is open. */
+  connect(options: RequestOptions): Promise<unknown>;
   request(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown>;
   close(): void;
 }
@@ -92,6 +94,11 @@ export class SlowLane {
     const side = this.#options.openSideChannel();
     this.#busy.add(side);
     try {
+      // The answer may take the whole run, but a server that cannot be reached
+      // fails as fast as any other call: the session gets the ordinary timeout.
+      // Nothing was sent then, so the run did not start.
+      const timeout = Math.min(options.timeout ?? this.#options.timeout, this.#options.timeout);
+      await side.connect(options.signal ? { timeout, signal: options.signal } : { timeout });
       return await side.request(method, dataJson, options);
     } finally {
       // Closing cancels nothing on the server: a run given up on runs on.
