@@ -34,10 +34,10 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 9.23 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 9.54 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 11.64 kB
-//   @dispatch/react  asked 3 kB, measured 5.68 kB
+//   with partysocket asked 9 kB, measured 11.95 kB
+//   @dispatch/react  asked 3 kB, measured 5.78 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
 // without saying why.
@@ -65,6 +65,14 @@ function everyChunk(config) {
 // rollover survives a stalled stream; in React, DispatchProvider waits for a
 // token instead of crashing, a refused re-subscribe is retried on the next
 // session, and the registry stops listening to a client it no longer uses.
+// Raised: "without partysocket" 9.5 → 10 kB for review fixes, each with its
+// test (+0.31 kB): payloads JSON would silently change (Map, Set, NaN, bytes,
+// nested functions) are refused, a second reader of one subscription is
+// refused instead of getting every other event, a request made as the state
+// turns open waits for the re-subscribes, close() clears the token
+// provider's timer and the heartbeat started by an 'open' listener, a late
+// 401 re-check cannot close a newer session, and a stalled event loop no
+// longer reads as a dead socket.
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
@@ -73,7 +81,7 @@ export default [
     ignore: ["partysocket"],
     modifyEsbuildConfig: initialOnly,
     gzip: true,
-    limit: "9.5 kB",
+    limit: "10 kB",
   },
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, with partysocket",
