@@ -27,6 +27,20 @@ const runEvent: StreamEvent = {
 };
 
 describe("Router", () => {
+  it("routes an event without data, which names no queue, to the other matches instead of throwing", () => {
+    const router = new Router();
+    const mail = sub("queue:mail");
+    const jobs = sub("jobs");
+    router.add(mail.s);
+    router.add(jobs.s);
+    // A throw here would end an SSE stream, or be an uncaught exception in a socket's message handler.
+    const bare = { type: "job.started", ts: "2026-01-02T03:04:05Z", topic: "job:job_1" } as StreamEvent;
+    expect(() => router.route(bare)).not.toThrow();
+    router.route({ ...bare, data: null } as unknown as StreamEvent);
+    expect(jobs.received).toHaveLength(2);
+    expect(mail.received).toHaveLength(0);
+  });
+
   it("fans one frame out to every matching channel, each subscription once", () => {
     const router = new Router();
     const all = [

@@ -60,7 +60,7 @@ export class Router {
     if (type.startsWith("job.")) {
       this.#deliver("jobs", event);
       if (this.#queueChannels > 0) {
-        const queue = (event.data as { queue?: unknown }).queue;
+        const queue = (event.data as { queue?: unknown } | null | undefined)?.queue;
         if (typeof queue === "string") this.#deliver(`queue:${queue}`, event);
       }
     } else if (type.startsWith("workflow.")) {
