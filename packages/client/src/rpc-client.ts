@@ -24,7 +24,7 @@ import {
 import type { RequestOptions } from "./requests.js";
 import { invalidTimeout } from "./timer-delay.js";
 import { resolveToken } from "./token.js";
-import { rpcCall, rpcUrlOf } from "./transports/rpc.js";
+import { rpcCallAsking, rpcUrlOf } from "./transports/rpc.js";
 
 /** Options of `createRpcClient`. */
 export interface RpcClientOptions {
@@ -90,15 +90,10 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
     const invalid = invalidTimeout(callOptions.timeout);
     if (invalid) throw invalid;
     const callTimeout = withSlowTimeout(method, callOptions, timeout).timeout ?? timeout;
-    return rpcCall({
-      fetch: fetchFn,
-      url: rpcUrl,
-      token: await resolveToken(token, callTimeout, callOptions.signal),
-      method,
-      dataJson,
-      signal: callOptions.signal,
-      timeout: callTimeout,
-    });
+    return rpcCallAsking(
+      { fetch: fetchFn, url: rpcUrl, method, dataJson, signal: callOptions.signal, timeout: callTimeout },
+      (within, signal) => resolveToken(token, within, signal),
+    );
   };
 
   return {

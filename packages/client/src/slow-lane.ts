@@ -1,7 +1,8 @@
 import { ConnectionError, DispatchError } from "./errors.js";
+import { linkSignals } from "./linked-signal.js";
 import type { Logger } from "./logger.js";
 import type { RequestOptions } from "./requests.js";
-import { rpcCall, rpcUrlOf } from "./transports/rpc.js";
+import { rpcCallAsking, rpcUrlOf } from "./transports/rpc.js";
 
 /** How requests that the server runs to completion before answering travel. */
 export type SlowRoute = "auto" | "rpc" | "socket";
@@ -67,19 +68,18 @@ export class SlowLane {
     if (this.#closed) throw closedError();
     if (this.#route === "rpc") {
       const closer = this.#closer.signal;
-      const signal = options.signal ? AbortSignal.any([options.signal, closer]) : closer;
+      const { signal, release } = linkSignals(options.signal, closer);
       const timeout = options.timeout ?? this.#options.timeout;
       try {
-        const token = await this.#options.token(timeout, signal);
-        return await rpcCall({
+        const call = {
           fetch: this.#options.fetch ?? fetch,
           url: this.#rpcUrl,
-          token,
           method,
           dataJson,
           signal,
           timeout,
-        });
+        };
+        return await rpcCallAsking(call, (within) => this.#options.token(within, signal));
       } catch (err) {
         if (closer.aborted && !options.signal?.aborted) throw closedError();
         if (!(err instanceof DispatchError && err.code === 404 && err.message.startsWith("HTTP RPC")))
@@ -88,6 +88,8 @@ export class SlowLane {
           `no DWP endpoint at ${this.#rpcUrl} (404); slow requests use a second socket`,
         );
         this.#route = "socket";
+      } finally {
+        release();
       }
     }
     if (this.#closed) throw closedError();

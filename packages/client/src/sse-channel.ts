@@ -24,8 +24,8 @@ export interface SseChannelHooks {
   event(event: StreamEvent): void;
   /** Events may have been missed (a reconnect, or a rollover with no proven overlap). */
   gap(): void;
-  /** `true` while no stream is up and one is being re-opened. */
-  reconnecting(value: boolean): void;
+  /** `true` while no stream is up and one is being re-opened, with why it went down. */
+  reconnecting(value: boolean, error?: DispatchError): void;
   /** The channel cannot be served: refused, or out of retries. */
   failed(error: DispatchError): void;
   /** For the logger: a stream is being opened, synchronously with its cause. */
@@ -223,13 +223,18 @@ export class SseChannel {
     this.#unproven = false;
     this.#owed = 0;
     if (!this.#options.reconnect || this.#attempt >= this.#options.maxRetries) {
-      return this.#fail(error ?? new ConnectionError("the SSE stream ended and reconnecting is off"));
+      const why = error?.message ?? "the SSE stream ended";
+      return this.#fail(
+        this.#options.reconnect
+          ? new ConnectionError(`gave up after ${this.#attempt} failed attempts: ${why}`, { cause: error })
+          : (error ?? new ConnectionError("the SSE stream ended and reconnecting is off")),
+      );
     }
     const { minReconnectDelay: min, maxReconnectDelay: max } = this.#options;
     const base = Math.min(max, min * 2 ** this.#attempt++);
     if (!this.#reconnecting) {
       this.#reconnecting = true;
-      this.#hooks.reconnecting(true);
+      this.#hooks.reconnecting(true, error ?? new ConnectionError("the SSE stream ended"));
     }
     const kind = this.#everOpened ? "reconnect" : "first";
     this.#timer = setTimeout(() => this.#open(kind), base * (0.5 + Math.random()));

@@ -20,7 +20,10 @@ export class LazySseLink {
     this.#link = import("./sse-link.js").then(
       ({ SseLink }) => {
         const link = new SseLink(options, onGap);
-        link.status.subscribe((status) => this.status.set(status));
+        // Once closed here, the link's own "closed" is not news.
+        link.status.subscribe((status) => {
+          if (this.state !== "closed") this.status.set(status);
+        });
         if (this.#closedWith) link.close(this.#closedWith.error);
         return link;
       },
@@ -63,6 +66,11 @@ export class LazySseLink {
   }
 
   close(error?: DispatchError): void {
+    // Closed already (by the link itself, on a refused token): keep its error.
+    if (this.state === "closed") {
+      this.#closedWith ??= { error: this.status.get().error };
+      return;
+    }
     this.#closedWith ??= { error };
     this.status.set({ ...this.status.get(), state: "closed", error });
     this.#link.then((link) => link.close(error), ignore);

@@ -2,13 +2,14 @@ import { wireChannelOf } from "./channels.js";
 import type { ConnectionState, ConnectionStatus } from "./connection-state.js";
 import { idleStatus, Observable } from "./connection-state.js";
 import { AuthError, ConnectionError, type DispatchError } from "./errors.js";
+import { linkSignals } from "./linked-signal.js";
 import type { ResolvedOptions } from "./options.js";
 import type { RequestOptions } from "./requests.js";
 import { Router } from "./router.js";
 import { type DialKind, SseChannel } from "./sse-channel.js";
 import type { Subscription } from "./subscription.js";
 import { resolveToken } from "./token.js";
-import { rpcCall, rpcUrlOf } from "./transports/rpc.js";
+import { rpcCall, rpcCallAsking, rpcUrlOf } from "./transports/rpc.js";
 import type { SseStream, SseStreamHandlers } from "./transports/sse.js";
 
 interface Entry {
@@ -58,13 +59,15 @@ export class SseLink {
 
   /** One request over HTTP RPC. */
   async request(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown> {
-    const signals = options.signal ? [options.signal, this.#closer.signal] : [this.#closer.signal];
+    const linked = linkSignals(options.signal, this.#closer.signal);
     try {
-      return await this.#rpc(method, dataJson, AbortSignal.any(signals), options.timeout);
+      return await this.#rpc(method, dataJson, linked.signal, options.timeout);
     } catch (err) {
       if (this.#closer.signal.aborted)
         throw new ConnectionError("client closed", { closed: true, cause: err });
       throw err;
+    } finally {
+      linked.release();
     }
   }
 
@@ -123,9 +126,9 @@ export class SseLink {
         },
         event: (event) => router.route(event),
         gap: () => this.#onGap(router.channels()),
-        reconnecting: (value) => {
+        reconnecting: (value, error) => {
           entry.reconnecting = value;
-          this.#refresh();
+          this.#refresh(error);
         },
         failed: (error) => {
           // A refused token is refused everywhere: close the client, as a 401 on the socket does.
@@ -163,7 +166,12 @@ export class SseLink {
     if (this.state === "closed" || !wanted()) throw new ConnectionError("no longer wanted", { closed: true });
     const fetchFn = this.#fetch();
     return openSseStream(
-      { fetch: fetchFn, url: sseUrlOf(this.#options.url, token, wire), logger: this.#options.logger },
+      {
+        fetch: fetchFn,
+        url: sseUrlOf(this.#options.url, token, wire),
+        logger: this.#options.logger,
+        timeout: this.#options.timeout,
+      },
       handlers,
     );
   }
@@ -178,12 +186,7 @@ export class SseLink {
         if (this.state === "closed" || this.#probed) return;
         if (error.code === 403) return this.#usable();
         const { minReconnectDelay: min, maxReconnectDelay: max, reconnect, maxRetries } = this.#options;
-        if (
-          (error instanceof AuthError && !error.retryable) ||
-          !reconnect ||
-          this.#probeAttempt >= maxRetries
-        )
-          return this.close(error);
+        if (!error.retryable || !reconnect || this.#probeAttempt >= maxRetries) return this.close(error);
         const delay = Math.min(max, min * 2 ** this.#probeAttempt++) * (0.5 + Math.random());
         this.#set("reconnecting", error);
         this.#probeTimer = setTimeout(() => this.#probe(), delay);
@@ -199,11 +202,12 @@ export class SseLink {
   }
 
   /** `open` once usable and while no stream is re-opening. */
-  #refresh(): void {
+  #refresh(error?: DispatchError): void {
     if (this.state === "closed" || !this.#probed) return;
     const reconnecting = [...this.#entries.values()].some((e) => e.reconnecting);
     const next = reconnecting ? "reconnecting" : "open";
-    if (next !== this.state) this.#set(next);
+    // Why a stream went down shows in `status.error`, as on the socket.
+    if (next !== this.state) this.#set(next, reconnecting ? error : undefined);
   }
 
   #set(state: ConnectionState, error?: DispatchError): void {
@@ -229,14 +233,9 @@ export class SseLink {
     timeout?: number,
     token?: string,
   ): Promise<unknown> {
-    return rpcCall({
-      fetch: this.#fetch(),
-      url: this.#rpcUrl,
-      token: token ?? (await resolveToken(this.#options.token, timeout ?? this.#options.timeout, signal)),
-      method,
-      dataJson,
-      signal,
-      timeout: timeout ?? this.#options.timeout,
-    });
+    const call = { fetch: this.#fetch(), url: this.#rpcUrl, method, dataJson, signal };
+    const within = timeout ?? this.#options.timeout;
+    if (token !== undefined) return rpcCall({ ...call, token, timeout: within });
+    return rpcCallAsking({ ...call, timeout: within }, (t, s) => resolveToken(this.#options.token, t, s));
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   AbortError,
   AuthError,
@@ -148,6 +148,32 @@ describe("createRpcClient without a server", () => {
     });
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it("counts the token provider's time against the call's timeout: one budget for both", async () => {
+    vi.useFakeTimers();
+    try {
+      const slowToken = () => new Promise<string>((resolve) => setTimeout(() => resolve(TOKEN), 900));
+      const rpc = createRpcClient({ url, token: slowToken, fetch: hangingFetch, timeout: 1000 });
+      let outcome: unknown;
+      rpc.stats().catch((error: unknown) => (outcome = error));
+      await vi.advanceTimersByTimeAsync(999);
+      expect(outcome).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(2);
+      expect(outcome).toBeInstanceOf(TimeoutError);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("reports a 200 that is no DWP frame (a captive portal's page) as a protocol error", async () => {
+    const portal: typeof fetch = async () =>
+      new Response("<html>Sign in to the network</html>", { headers: { "Content-Type": "text/html" } });
+    const err = await createRpcClient({ url, token: TOKEN, fetch: portal })
+      .stats()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DispatchError);
+    expect(err).toMatchObject({ code: "protocol", retryable: false });
   });
 
   it("reports a token provider that throws as a retryable AuthError carrying the cause", async () => {

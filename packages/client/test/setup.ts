@@ -61,6 +61,28 @@ export function clientFor(server: DevServer, options: DispatchOptions = {}) {
   return { client, recorder };
 }
 
+/** A WebSocket that must never be constructed in SSE mode. */
+const NoWebSocket = class {
+  constructor() {
+    throw new Error("SSE mode opened a WebSocket");
+  }
+} as unknown as WebSocketConstructor;
+
+/** A `transport: "sse"` client with quick retries and token `dk_test_sse`, closed after the test. */
+export function sseClientFor(url: string, options: DispatchOptions = {}): Dispatch {
+  const client = new Dispatch({
+    url,
+    token: "dk_test_sse",
+    transport: "sse",
+    WebSocket: NoWebSocket,
+    minReconnectDelay: 10,
+    maxReconnectDelay: 50,
+    ...options,
+  });
+  cleanups.push(() => client.close());
+  return client;
+}
+
 /** Resolves when `predicate` holds for the client's state. */
 export function stateReaches(client: Dispatch, state: Dispatch["state"]): Promise<void> {
   return new Promise((resolve) => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Dispatch } from "../src/client.js";
+import type { Dispatch } from "../src/client.js";
 import type { GapEvent } from "../src/connection-state.js";
 import { AuthError, DispatchError, ValidationError } from "../src/errors.js";
-import type { DispatchOptions, WebSocketConstructor } from "../src/options.js";
 import type { StreamEvent } from "../src/protocol/types.js";
-import { startServer } from "./setup.js";
+import { sseClientFor, startServer } from "./setup.js";
 
 const TOKEN = "dk_test_sse";
 const tokens = { [TOKEN]: { scopes: ["*"] }, dk_test_noscope: { scopes: ["job:read"] } };
@@ -24,28 +23,6 @@ function sseFetch(onAnswer: () => void = () => {}) {
   return { fetch: wrapped, counts };
 }
 
-/** A WebSocket that must never be constructed in SSE mode. */
-const NoWebSocket = class {
-  constructor() {
-    throw new Error("SSE mode opened a WebSocket");
-  }
-} as unknown as WebSocketConstructor;
-
-const clients: Dispatch[] = [];
-function sseClient(url: string, options: DispatchOptions = {}): Dispatch {
-  const client = new Dispatch({
-    url,
-    token: TOKEN,
-    transport: "sse",
-    WebSocket: NoWebSocket,
-    minReconnectDelay: 10,
-    maxReconnectDelay: 50,
-    ...options,
-  });
-  clients.push(client);
-  return client;
-}
-
 /** Resolves with the first gap reported. */
 const nextGap = (client: Dispatch) =>
   new Promise<GapEvent>((resolve) => {
@@ -63,7 +40,7 @@ describe('transport: "sse"', () => {
     });
     const server = await startServer({ tokens, jobs: { gated: () => gate } });
     const { fetch, counts } = sseFetch();
-    const client = sseClient(server.url, { fetch });
+    const client = sseClientFor(server.url, { fetch });
     expect(client.state).toBe("idle");
     const onJobs = client.subscribe("jobs");
     const onQueue = client.subscribe("queue:mail");
@@ -107,7 +84,7 @@ describe('transport: "sse"', () => {
         if (message.includes("opening a stream")) opened++;
       },
     };
-    const client = sseClient(server.url, { fetch, logger });
+    const client = sseClientFor(server.url, { fetch, logger });
     const gaps: GapEvent[] = [];
     client.onGap((gap) => gaps.push(gap));
     const received: string[] = [];
@@ -150,7 +127,7 @@ describe('transport: "sse"', () => {
 
   it("reconnects after the server drops every connection and reports the gap", async () => {
     const server = await startServer({ tokens, jobs: { quick: async () => {} } });
-    const client = sseClient(server.url);
+    const client = sseClientFor(server.url);
     const states: string[] = [];
     client.onStateChange((state) => states.push(state));
     const sub = client.subscribe("jobs");
@@ -167,13 +144,13 @@ describe('transport: "sse"', () => {
 
   it("refuses a bad token, a missing scope and a bad channel that the SSE endpoint would answer 200", async () => {
     const server = await startServer({ tokens });
-    const bad = sseClient(server.url, { token: "dk_test_unknown" });
+    const bad = sseClientFor(server.url, { token: "dk_test_unknown" });
     const refused = bad.subscribe("jobs");
     await expect(refused.ready).rejects.toBeInstanceOf(AuthError);
     expect(bad.state).toBe("closed");
     expect(bad.status.error).toBeInstanceOf(AuthError);
 
-    const noScope = sseClient(server.url, { token: "dk_test_noscope" });
+    const noScope = sseClientFor(server.url, { token: "dk_test_noscope" });
     const forbidden = noScope.subscribe("jobs");
     const err = await forbidden.ready.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DispatchError);
@@ -183,7 +160,7 @@ describe('transport: "sse"', () => {
     await expect(noScope.getJob("job_01h455vb4pex5vsknk084sn02q")).rejects.toMatchObject({ code: 404 });
     expect(noScope.state).toBe("open");
 
-    const good = sseClient(server.url);
+    const good = sseClientFor(server.url);
     expect(() => good.subscribe("bogus" as never)).toThrow(ValidationError);
     expect(() => good.subscribe("job:" as never)).toThrow(ValidationError);
   });
@@ -210,7 +187,7 @@ describe('transport: "sse"', () => {
       response.text = () => text().finally(probeAnswered);
       return response;
     };
-    const client = sseClient(server.url, { fetch: fetchFn });
+    const client = sseClientFor(server.url, { fetch: fetchFn });
     await client.subscribe("jobs").ready;
     await expect.poll(() => client.state).toBe("open");
     releaseProbe();
@@ -224,14 +201,14 @@ describe('transport: "sse"', () => {
   it("gives up probing with reconnect: false instead of retrying forever", async () => {
     const server = await startServer({ tokens });
     const down: typeof fetch = async () => new Response("", { status: 503 });
-    const client = sseClient(server.url, { fetch: down, reconnect: false });
+    const client = sseClientFor(server.url, { fetch: down, reconnect: false });
     await expect(client.connect()).rejects.toMatchObject({ code: 503 });
     expect(client.state).toBe("closed");
   });
 
   it("unsubscribe closes the stream and close() ends every iterator", async () => {
     const server = await startServer({ tokens });
-    const client = sseClient(`${server.httpUrl}/dwp`);
+    const client = sseClientFor(`${server.httpUrl}/dwp`);
     const a = client.subscribe("workflows");
     const b = client.subscribe("firehose");
     await Promise.all([a.ready, b.ready]);

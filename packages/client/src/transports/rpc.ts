@@ -8,6 +8,7 @@ import {
   TimeoutError,
   ValidationError,
 } from "../errors.js";
+import { linkSignals } from "../linked-signal.js";
 import type { Frame } from "../protocol/frame.js";
 import { timerDelay } from "../timer-delay.js";
 
@@ -24,6 +25,19 @@ export interface RpcCall {
 }
 
 let counter = 0;
+
+/** Asks for the token within `timeout` ms, until `signal` fires. */
+export type AskToken = (timeout: number, signal: AbortSignal | undefined) => Promise<string>;
+
+/**
+ * `rpcCall` with the token asked for first, both within the call's one
+ * `timeout`: a slow token provider must not double how long a call may take.
+ */
+export async function rpcCallAsking(call: Omit<RpcCall, "token">, ask: AskToken): Promise<unknown> {
+  const started = Date.now();
+  const token = await ask(call.timeout, call.signal);
+  return rpcCall({ ...call, token, timeout: Math.max(1, call.timeout - (Date.now() - started)) });
+}
 
 /**
  * The DWP base as an http(s) URL: `ws(s)://host/dwp` maps to
@@ -69,7 +83,8 @@ export async function rpcCall(call: RpcCall): Promise<unknown> {
   }
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timerDelay(call.timeout));
-  const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
+  const linked = linkSignals(call.signal, timeout.signal);
+  const { signal } = linked;
   const frame = { id: `rpc-${++counter}`, type: "request", method: call.method, ts: new Date() } as const;
   const body = jsonCodec.encode(call.dataJson === undefined ? frame : { ...frame, dataJson: call.dataJson });
   let response: Response;
@@ -91,6 +106,7 @@ export async function rpcCall(call: RpcCall): Promise<unknown> {
     });
   } finally {
     clearTimeout(timer);
+    linked.release();
   }
   if (response.status === 204) return undefined;
   let answer: Frame | undefined;
@@ -101,6 +117,9 @@ export async function rpcCall(call: RpcCall): Promise<unknown> {
   }
   if (answer?.type === "error" && answer.error) {
     throw errorFromServer(answer.error.code, answer.error.message, answer.error.details);
+  }
+  if (response.ok && !answer) {
+    throw new DispatchError("protocol", `HTTP RPC answered ${response.status} without a DWP frame`);
   }
   if (!response.ok || !answer) {
     const status = `${response.status} ${response.statusText}`.trim();

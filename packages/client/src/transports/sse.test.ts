@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { AuthError, ConnectionError, type DispatchError } from "../errors.js";
+import { describe, expect, it, vi } from "vitest";
+import { AuthError, ConnectionError, type DispatchError, TimeoutError } from "../errors.js";
 import type { StreamEvent } from "../protocol/types.js";
 import { httpBaseOf, rpcUrlOf } from "./rpc.js";
 import { openSseStream, sseUrlOf } from "./sse.js";
@@ -82,6 +82,62 @@ describe("openSseStream", () => {
     stream.close();
     await new Promise<void>((resolve) => queueMicrotask(resolve));
     expect(ended).toBe(false);
+  });
+});
+
+describe("openSseStream, stuck peers", () => {
+  it("ends with a TimeoutError when the response headers never come (a proxy holding the request)", async () => {
+    vi.useFakeTimers();
+    try {
+      let signal: AbortSignal | undefined;
+      const held: typeof fetch = (_input, init) => {
+        signal = init?.signal ?? undefined;
+        return new Promise<Response>(() => {});
+      };
+      let ended: DispatchError | undefined;
+      openSseStream(
+        { fetch: held, url: "http://127.0.0.1:1/dwp/sse?token=t&channel=jobs", timeout: 1000 },
+        { open: () => {}, event: () => {}, end: (error) => (ended = error) },
+      );
+      await vi.advanceTimersByTimeAsync(999);
+      expect(ended).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(ended).toBeInstanceOf(TimeoutError);
+      expect(ended?.retryable).toBe(true);
+      expect(signal?.aborted).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("cancels the body on close(), even from a fetch that does not tie the body to its signal", async () => {
+    let cancelled!: () => void;
+    const released = new Promise<void>((resolve) => {
+      cancelled = resolve;
+    });
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => {
+      opened = resolve;
+    });
+    // A polyfill or instrumentation layer whose body is a stream of its own.
+    const wrapped: typeof fetch = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode("retry: 3000\n\n"));
+          },
+          cancel: () => cancelled(),
+        }),
+        { status: 200, headers: { "Content-Type": "text/event-stream" } },
+      );
+    const stream = openSseStream(
+      { fetch: wrapped, url: "http://127.0.0.1:1/dwp/sse?token=t&channel=jobs" },
+      { open: opened, event: () => {}, end: () => {} },
+    );
+    await open;
+    stream.close();
+    await released;
   });
 });
 

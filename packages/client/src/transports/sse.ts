@@ -1,6 +1,7 @@
 import { createParser } from "eventsource-parser";
-import { AuthError, ConnectionError, DispatchError } from "../errors.js";
+import { AuthError, ConnectionError, DispatchError, TimeoutError } from "../errors.js";
 import type { StreamEvent } from "../protocol/types.js";
+import { timerDelay } from "../timer-delay.js";
 import { httpBaseOf } from "./rpc.js";
 
 /** What one SSE stream reports. */
@@ -22,6 +23,8 @@ export interface SseStreamOptions {
   /** From `sseUrlOf`. */
   url: string;
   logger?: { warn(message: string, ...details: unknown[]): void } | undefined;
+  /** How long the response headers may take, in ms; then `end` gets a `TimeoutError`. */
+  timeout?: number | undefined;
 }
 
 /** A running stream; `close()` aborts it without calling `end`. */
@@ -66,9 +69,14 @@ function statusError(response: Response): DispatchError {
 export function openSseStream(options: SseStreamOptions, handlers: SseStreamHandlers): SseStream {
   const controller = new AbortController();
   let closed = false;
+  let reader: ReadableStreamDefaultReader<string> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const stop = (): void => {
     closed = true;
+    clearTimeout(timer);
     controller.abort();
+    // A fetch that does not tie the body to its signal still lets go of it.
+    reader?.cancel().catch(() => {});
   };
   const finish = (error: DispatchError | undefined): void => {
     if (closed) return;
@@ -92,11 +100,20 @@ export function openSseStream(options: SseStreamOptions, handlers: SseStreamHand
       handlers.event(event);
     },
   });
+  // Without it, a proxy that holds the request leaves the channel waiting for
+  // good, or deaf after a rollover, while the client says "open".
+  if (options.timeout !== undefined && Number.isFinite(options.timeout)) {
+    timer = setTimeout(
+      () => finish(new TimeoutError(`the SSE endpoint gave no response within ${options.timeout} ms`)),
+      timerDelay(options.timeout),
+    );
+  }
   const run = async (): Promise<void> => {
     const response = await options.fetch(options.url, {
       headers: { Accept: "text/event-stream" },
       signal: controller.signal,
     });
+    clearTimeout(timer);
     if (!response.ok) {
       await response.body?.cancel().catch(() => {});
       return finish(statusError(response));
@@ -111,7 +128,7 @@ export function openSseStream(options: SseStreamOptions, handlers: SseStreamHand
     handlers.open();
     const body = response.body;
     if (!body) return finish(undefined);
-    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    reader = body.pipeThrough(new TextDecoderStream()).getReader();
     while (!closed) {
       const { done, value } = await reader.read();
       if (done) return finish(undefined);

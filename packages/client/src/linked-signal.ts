@@ -1,0 +1,34 @@
+/** A signal that follows others, and the way to stop following them. */
+export interface LinkedSignal {
+  readonly signal: AbortSignal;
+  /** Stops listening to the sources; call it once the work is done. */
+  release(): void;
+}
+
+/**
+ * A signal that aborts when any of `sources` does, with its reason.
+ * `AbortSignal.any()` would do, but on Node 20 each signal it builds stays
+ * reachable from its sources for as long as they live: one long-lived source
+ * (a client's own close signal, an app-wide signal passed to every call)
+ * would keep one per request, without bound.
+ *
+ * @example
+ * ```ts
+ * const { signal, release } = linkSignals(options.signal, closer.signal);
+ * try { await fetch(url, { signal }); } finally { release(); }
+ * ```
+ */
+export function linkSignals(...sources: ReadonlyArray<AbortSignal | undefined>): LinkedSignal {
+  const linked = new AbortController();
+  const present = sources.filter((source): source is AbortSignal => source !== undefined);
+  const release = (): void => {
+    for (const source of present) source.removeEventListener("abort", abort);
+  };
+  const abort = (): void => {
+    release();
+    linked.abort(present.find((source) => source.aborted)?.reason);
+  };
+  if (present.some((source) => source.aborted)) abort();
+  else for (const source of present) source.addEventListener("abort", abort);
+  return { signal: linked.signal, release };
+}

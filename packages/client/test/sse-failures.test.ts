@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import type { ConnectionState } from "../src/connection-state.js";
+import { AuthError, DispatchError } from "../src/errors.js";
+import { sseClientFor, startServer, stateReaches } from "./setup.js";
+
+const tokens = { dk_test_sse: { scopes: ["*"] } };
+
+/** A fetch that never answers the first `held` SSE requests (a proxy holding them) but honours their signal. */
+function holdingSse(held: number): typeof fetch {
+  let seen = 0;
+  return (input, init) => {
+    if (!String(input).includes("/dwp/sse") || ++seen > held) return fetch(input, init);
+    return new Promise<Response>((_resolve, reject) => {
+      init?.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+    });
+  };
+}
+
+describe('transport: "sse" when things go wrong', () => {
+  it("gives up on an SSE request whose response never starts, and opens another", async () => {
+    const server = await startServer({ tokens });
+    const client = sseClientFor(server.url, { fetch: holdingSse(1), timeout: 300 });
+    const sub = client.subscribe("jobs");
+    await sub.ready;
+    expect(client.state).toBe("open");
+  });
+
+  it("stops when the RPC endpoint answers 404 (a wrong base path) instead of probing forever", async () => {
+    const notFound: typeof fetch = async () => new Response("404 page not found", { status: 404 });
+    const client = sseClientFor("http://127.0.0.1:9/wrong", { fetch: notFound, timeout: 2000 });
+    await expect(client.connect()).rejects.toMatchObject({ code: 404, retryable: false });
+    expect(client.state).toBe("closed");
+  });
+
+  it("says why while a stream is re-opening, as the socket transport does", async () => {
+    const server = await startServer({ tokens });
+    const unavailable: typeof fetch = (input, init) =>
+      String(input).includes("/dwp/sse")
+        ? Promise.resolve(new Response("", { status: 503, statusText: "Service Unavailable" }))
+        : fetch(input, init);
+    const client = sseClientFor(server.url, { fetch: unavailable });
+    client.subscribe("jobs");
+    await stateReaches(client, "reconnecting");
+    expect(client.status.error).toBeInstanceOf(DispatchError);
+    expect(client.status.error).toMatchObject({ code: 503 });
+  });
+
+  it("reports 'closed' once, and keeps the refusal when close() follows a refused token", async () => {
+    const server = await startServer({ tokens });
+    const client = sseClientFor(server.url, { token: "dk_test_unknown" });
+    const states: ConnectionState[] = [];
+    client.onStateChange((state) => states.push(state));
+    await expect(client.connect()).rejects.toBeInstanceOf(AuthError);
+    client.close();
+    expect(client.status.error).toBeInstanceOf(AuthError);
+    expect(states.filter((state) => state === "closed")).toHaveLength(1);
+  });
+
+  it("reports 'closed' once on a plain close(), however long the link takes to load", async () => {
+    const server = await startServer({ tokens });
+    const client = sseClientFor(server.url);
+    await client.subscribe("jobs").ready;
+    const states: ConnectionState[] = [];
+    client.onStateChange((state) => states.push(state));
+    client.close();
+    // The link closes after the stand-in: its own "closed" arrives a turn later.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(states).toEqual(["closed"]);
+  });
+});
