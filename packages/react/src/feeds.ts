@@ -33,7 +33,7 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
   readonly #dataKey: QueryKey;
   readonly #eventsKey: QueryKey;
   readonly #apply: (data: D | undefined, event: E) => D | undefined;
-  readonly #settled: (batch: readonly E[]) => void;
+  readonly #needsRead: (event: E) => boolean;
 
   constructor(
     queryClient: QueryClient,
@@ -41,13 +41,13 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
     dataKey: QueryKey,
     eventsKey: QueryKey,
     apply: (data: D | undefined, event: E) => D | undefined,
-    settled: (batch: readonly E[]) => void = () => {},
+    needsRead: (event: E) => boolean = () => false,
   ) {
     this.#queryClient = queryClient;
     this.#dataKey = dataKey;
     this.#eventsKey = eventsKey;
     this.#apply = apply;
-    this.#settled = settled;
+    this.#needsRead = needsRead;
     this.#batcher = frameBatcher((batch) => this.#write(batch));
   }
 
@@ -70,6 +70,14 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
   since(mark: number): E[] {
     const count = this.received - mark;
     return count <= 0 ? [] : this.#log.slice(Math.max(0, this.#log.length - count));
+  }
+
+  /**
+   * Whether an event arrived after `mark` that carries less than a read would
+   * (a retry's error, a final state): a read sent before it must be repeated.
+   */
+  needsReadSince(mark: number): boolean {
+    return this.since(mark).some(this.#needsRead);
   }
 
   /** Applies `since(mark)` on top of a freshly read object. */
@@ -97,7 +105,9 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
     this.#queryClient.setQueryData<D>(this.#dataKey, (data) =>
       data === undefined ? undefined : batch.reduce<D | undefined>(this.#apply, data),
     );
-    this.#settled(batch);
+    if (batch.some(this.#needsRead)) {
+      void this.#queryClient.invalidateQueries({ queryKey: this.#dataKey, exact: true });
+    }
   }
 }
 
@@ -118,13 +128,9 @@ export function createJobFeed(queryClient: QueryClient, jobId: string): EntityFe
     dataKey,
     dispatchKeys.jobEvents(jobId),
     applyJobEvent,
-    (batch) => {
-      // Events carry no last_error on retries (the Go broker leaves it out) and
-      // no completed_at or final counts: re-read once the job settles or retries.
-      if (batch.some((e) => e.type !== "job.enqueued" && e.type !== "job.started")) {
-        void queryClient.invalidateQueries({ queryKey: dataKey, exact: true });
-      }
-    },
+    // Events carry no last_error on retries (the Go broker leaves it out) and
+    // no final counts: re-read once the job settles or retries.
+    (e) => e.type !== "job.enqueued" && e.type !== "job.started",
   );
 }
 
@@ -148,11 +154,7 @@ export function createRunFeed(
     dataKey,
     dispatchKeys.workflowEvents(runId),
     applyWorkflowEvent,
-    (batch) => {
-      if (batch.some((e) => e.type === "workflow.completed" || e.type === "workflow.failed")) {
-        void queryClient.invalidateQueries({ queryKey: dataKey, exact: true });
-      }
-    },
+    (e) => e.type === "workflow.completed" || e.type === "workflow.failed",
   );
 }
 

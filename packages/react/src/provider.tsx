@@ -175,9 +175,13 @@ export function DispatchProvider(props: DispatchProviderProps): ReactNode {
   }, [props.token, waiting, source]);
 
   const outer = useContext(QueryClientContext);
-  // Created only when neither a prop nor a surrounding provider gives one.
-  const [fallback] = useState(() => ((queryClient ?? outer) ? undefined : new QueryClient()));
-  const cache = queryClient ?? outer ?? fallback ?? new QueryClient();
+  // A new QueryClient only when neither a prop nor a surrounding provider
+  // gives one, and kept: mounted queries stay bound to the cache they were
+  // built on, so a render without either keeps the last cache in use.
+  const kept = useRef<QueryClient | undefined>(undefined);
+  if (queryClient !== undefined || outer !== undefined) kept.current = queryClient ?? outer;
+  else kept.current ??= new QueryClient();
+  const cache = kept.current as QueryClient;
   // Queries that failed with the refused token read again through the new
   // client; this runs after the hooks below took it up.
   useEffect(() => {

@@ -24,8 +24,18 @@ const MAX_RETRIES = 3;
  * ```
  */
 export function retryDispatchError(failureCount: number, error: unknown): boolean {
+  // A read cut off by its client's close: the provider replaced the client
+  // (new url/format), and the retry runs the query function of the new one.
+  if (closedClient(error)) return failureCount < MAX_RETRIES;
   if (error instanceof DispatchError && !error.retryable) return false;
   return failureCount < MAX_RETRIES;
+}
+
+const closedClient = (error: unknown): boolean => error instanceof DispatchError && error.code === "closed";
+
+/** At once after a closed client (the next attempt uses the new one), else TanStack's default backoff. */
+function retryDelay(failureCount: number, error: unknown): number {
+  return closedClient(error) ? 0 : Math.min(1000 * 2 ** failureCount, 30_000);
 }
 
 /** A finished entity never changes: no refetch on mount or focus. */
@@ -54,8 +64,14 @@ export function jobQueryOptions<P = unknown>(client: Dispatch, jobId: string) {
       // every change after the read below is published to us.
       const { feed, release } = live.retain(jobFeedKey(jobId), () => createJobFeed(context.client, jobId));
       try {
-        const mark = feed.received;
-        const fetched = await client.getJob<P>(jobId, { signal: context.signal });
+        let mark = feed.received;
+        let fetched = await client.getJob<P>(jobId, { signal: context.signal });
+        // The re-read such an event asks for is folded into this read while
+        // no data is cached yet, and this read was sent before the event.
+        if (feed.needsReadSince(mark)) {
+          mark = feed.received;
+          fetched = await client.getJob<P>(jobId, { signal: context.signal });
+        }
         const replayed = feed.replay(fetched as Job, mark) as Job<P>;
         return reconcileJob(context.client.getQueryData<Job<P>>(context.queryKey), replayed);
       } finally {
@@ -63,6 +79,7 @@ export function jobQueryOptions<P = unknown>(client: Dispatch, jobId: string) {
       }
     },
     retry: retryDispatchError,
+    retryDelay,
     // A cancel is not final: a running job's executor writes its own outcome
     // over it later, and nobody may have been listening when it did.
     staleTime: (query: Query<Job<P>, Error, Job<P>, readonly unknown[]>) =>
@@ -87,11 +104,17 @@ export function workflowRunQueryOptions<I = unknown, O = unknown>(client: Dispat
       const live = liveSubscriptionsFor(client, context.client);
       const { feed, release } = live.retain(runFeedKey(runId), () => createRunFeed(context.client, runId));
       try {
-        const mark = feed.received;
-        const [run, timeline] = await Promise.all([
-          client.getWorkflow<I, O>(runId, { signal: context.signal }),
-          client.workflowTimeline(runId, { signal: context.signal }),
-        ]);
+        const read = () =>
+          Promise.all([
+            client.getWorkflow<I, O>(runId, { signal: context.signal }),
+            client.workflowTimeline(runId, { signal: context.signal }),
+          ]);
+        let mark = feed.received;
+        let [run, timeline] = await read();
+        if (feed.needsReadSince(mark)) {
+          mark = feed.received;
+          [run, timeline] = await read();
+        }
         const replayed = feed.replay({ run, steps: stepsFromTimeline(timeline) }, mark);
         const cached = context.client.getQueryData<WorkflowRunData>(context.queryKey);
         return reconcileWorkflow(cached, replayed) as WorkflowRunData<I, O>;
@@ -100,6 +123,7 @@ export function workflowRunQueryOptions<I = unknown, O = unknown>(client: Dispat
       }
     },
     retry: retryDispatchError,
+    retryDelay,
     staleTime: (query: Query<WorkflowRunData<I, O>, Error, WorkflowRunData<I, O>, readonly unknown[]>) =>
       staleUnlessFinished(isTerminalRun(query.state.data?.run)),
   });

@@ -90,9 +90,10 @@ export function useChannel<E extends StreamEvent>(
   }, [client, queryClient, feedKey, limit]);
 
   const { data } = useQuery(eventLogQueryOptions<E>(queryClient, queryKey, active));
-  const frozen = useRef<EventLog<E>>(data);
-  if (!paused) frozen.current = data;
-  const view = frozen.current;
+  // A paused view freezes this channel's log; another channel starts its own.
+  const frozen = useRef<{ channel: unknown; log: EventLog<E> }>({ channel, log: data });
+  if (!paused || frozen.current.channel !== channel) frozen.current = { channel, log: data };
+  const view = frozen.current.log;
   const events = useMemo(
     () => (view.events.length > limit ? view.events.slice(view.events.length - limit) : view.events),
     [view, limit],

@@ -1,5 +1,5 @@
 import type { Dispatch } from "@dispatch/client";
-import { createMockDispatch, wireJob } from "@dispatch/client/testing";
+import { createMockDispatch, jobEvent, wireJob } from "@dispatch/client/testing";
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { StrictMode } from "react";
@@ -102,6 +102,32 @@ describe("DispatchProvider", () => {
       </QueryClientProvider>,
     );
     expect(seen.queryClient).toBe(given);
+  });
+
+  it("keeps one QueryClient of its own when the queryClient prop goes away", async () => {
+    mock.handle("job.get", () => wireJob({ id: ID, state: "running" }));
+    const caches = new Set<QueryClient>();
+    const app = (queryClient: QueryClient | undefined) => (
+      <DispatchProvider
+        url={URL}
+        token="dk_test_x"
+        options={{ heartbeatInterval: 0 }}
+        {...(queryClient && { queryClient })}
+      >
+        <Probe />
+      </DispatchProvider>
+    );
+    const { rerender } = render(app(new QueryClient()));
+    await screen.findByText("running");
+    // Say, `queryClient={session?.cache}` while the session reloads.
+    rerender(app(undefined));
+    if (seen.queryClient) caches.add(seen.queryClient);
+    rerender(app(undefined));
+    if (seen.queryClient) caches.add(seen.queryClient);
+    // A new cache per render would strand the mounted queries' live updates.
+    expect(caches.size).toBe(1);
+    mock.emit(jobEvent("job.completed", ID, new Date()));
+    await screen.findByText("completed");
   });
 
   it("never closes a client it was given", async () => {

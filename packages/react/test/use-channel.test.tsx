@@ -1,4 +1,4 @@
-import type { StreamEvent } from "@dispatch/client";
+import type { Channel, StreamEvent } from "@dispatch/client";
 import { createMockDispatch, jobEvent, MockError } from "@dispatch/client/testing";
 import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { useEffect } from "react";
@@ -173,6 +173,22 @@ describe("useChannel", () => {
     expect(onEvent).toHaveBeenCalledOnce();
     rerender({ paused: false });
     expect(result.current.view.events).toHaveLength(3);
+  });
+
+  it("shows a new channel's events, not the old one's, when a paused view switches channel", async () => {
+    env = setup({ url: "ws://127.0.0.1:7778/dwp" });
+    const { result, rerender } = renderHook(
+      ({ channel, paused }: { channel: Channel; paused: boolean }) => useChannel(channel, { paused }),
+      { wrapper: env.wrapper, initialProps: { channel: "queue:emails" as Channel, paused: false } },
+    );
+    await waitFor(() => expect(result.current.isLive).toBe(true));
+    mock.emit(queued(1, "emails"));
+    await waitFor(() => expect(result.current.events).toHaveLength(1));
+    rerender({ channel: "queue:emails", paused: true });
+    // A paused log viewer, and the user picks another queue.
+    rerender({ channel: "queue:reports", paused: true });
+    expect(result.current.events).toEqual([]);
+    expect(result.current.received).toBe(0);
   });
 
   it("reports the connection state", async () => {
