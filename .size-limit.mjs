@@ -34,10 +34,10 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 9.54 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 9.56 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 11.95 kB
-//   @dispatch/react  asked 3 kB, measured 5.78 kB
+//   with partysocket asked 9 kB, measured 11.97 kB
+//   @dispatch/react  asked 3 kB, measured 5.89 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
 // without saying why.
@@ -73,6 +73,12 @@ function everyChunk(config) {
 // provider's timer and the heartbeat started by an 'open' listener, a late
 // 401 re-check cannot close a newer session, and a stalled event loop no
 // longer reads as a dead socket.
+// Raised: "every chunk" 27 → 27.5 kB for the SSE and RPC review fixes, each
+// with its test (+0.44 kB, all in lazy chunks): a held SSE request times
+// out instead of leaving a channel deaf, close() cancels the body and
+// reports one 'closed', a 404 stops the token probe, token and call share
+// one timeout, a non-DWP 200 is a protocol error, and signals are linked
+// without AbortSignal.any (which leaks per request on Node 20).
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
@@ -97,7 +103,7 @@ export default [
     import: "*",
     modifyEsbuildConfig: everyChunk,
     gzip: true,
-    limit: "27 kB",
+    limit: "27.5 kB",
   },
   {
     name: "@dispatch/client/msgpack: the codec with @msgpack/msgpack (loaded on demand)",
