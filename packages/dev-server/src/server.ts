@@ -8,7 +8,7 @@ import type { Socket } from "node:net";
 import { WebSocketServer } from "ws";
 import type { Authenticator } from "./auth.js";
 import type { Broker } from "./broker.js";
-import { guardFrameSize, MAX_MESSAGE_BYTES } from "./frame-size-guard.js";
+import { guardFrames, MAX_MESSAGE_BYTES } from "./frame-guard.js";
 import type { Handle } from "./handlers.js";
 import { handleRpc } from "./rpc.js";
 import { Session } from "./session.js";
@@ -127,7 +127,7 @@ export class Transport {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      guardFrameSize(socket);
+      guardFrames(socket);
       new Session(ws, socket, { ...this.opts, isSilenced: this.isSilenced });
     });
   }

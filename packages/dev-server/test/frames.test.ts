@@ -192,6 +192,21 @@ describe("invalid frames", () => {
     });
   }
 
+  it.each([
+    ["RSV1 set with no extension", [0xc1, 0x82]],
+    ["a reserved opcode", [0x83, 0x82]],
+    ["a fragmented ping", [0x09, 0x82]],
+  ])("a frame header gobwas/ws refuses (%s) drops the connection without a close frame", async (_, head) => {
+    const client = await Client.authed(server, "json");
+    // Written under `ws`: a masked 2-byte payload behind the header under test.
+    const mask = [1, 2, 3, 4];
+    const payload = [...Buffer.from("{}")].map((b, i) => b ^ (mask[i % 4] ?? 0));
+    const raw = (client.ws as unknown as { _socket: import("node:net").Socket })._socket;
+    raw.write(Buffer.from([...head, ...mask, ...payload]));
+    // `ws` would answer with a 1002 close frame; Go's read loop just returns.
+    expect((await client.closed).code).toBe(1006);
+  });
+
   it("bad input never crashes the server: other connections keep working", async () => {
     const bystander = await Client.authed(server, "json");
     const vandal = await Client.authed(server, "json");

@@ -1,16 +1,30 @@
 /**
- * The Go server reads each WebSocket message through a 1 MiB limited reader
- * and, past it, drops the TCP connection without a close frame. `ws` would
- * answer an oversize message with a 1009 close frame instead, so this guard
- * watches frame headers on the raw socket ahead of `ws` and destroys the
- * socket first. Like Go's limited reader it counts header bytes too.
+ * The Go server drops the TCP connection, with no close frame, where `ws`
+ * would answer with one, so this guard watches frame headers on the raw
+ * socket ahead of `ws` and destroys the socket first:
+ * - a message over 1 MiB: Go reads each message through a limited reader
+ *   that counts header bytes too (`ws` would answer 1009);
+ * - a header gobwas/ws's `CheckHeader` refuses: RSV bits with no extension,
+ *   a reserved opcode, an unmasked client frame, a fragmented or oversize
+ *   control frame (`ws` would answer 1002). Go's read loop returns on the
+ *   error and forge closes the connection.
  */
 import type { Socket } from "node:net";
 
 /** forge's DefaultMaxWebSocketMessageSize. */
 export const MAX_MESSAGE_BYTES = 1 << 20;
 
-export function guardFrameSize(socket: Socket, limit = MAX_MESSAGE_BYTES): void {
+/** Why gobwas/ws would refuse a client frame header, if it would. */
+function badHeader(b0: number, b1: number, payload: number): boolean {
+  const opcode = b0 & 0x0f;
+  const control = opcode >= 0x8;
+  const reserved = (opcode > 0x2 && opcode < 0x8) || opcode > 0xa;
+  return (
+    (b0 & 0x70) !== 0 || reserved || (b1 & 0x80) === 0 || (control && ((b0 & 0x80) === 0 || payload > 125))
+  );
+}
+
+export function guardFrames(socket: Socket, limit = MAX_MESSAGE_BYTES): void {
   let header: number[] = [];
   let payloadLeft = 0;
   let messageBytes = 0;
@@ -43,8 +57,9 @@ export function guardFrameSize(socket: Socket, limit = MAX_MESSAGE_BYTES): void 
       const isData = opcode < 0x8;
       if (isData) finalFrame = (header[0]! & 0x80) !== 0;
       messageBytes += headerLen + payload;
+      const refused = badHeader(header[0]!, b1, payload);
       header = [];
-      if (messageBytes > limit) {
+      if (refused || messageBytes > limit) {
         socket.removeListener("data", onData);
         socket.destroy();
         return;
