@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   answer,
   FakeSocket,
   openFakeClient,
   settle,
   FAKE_URL as url,
+  useFakeSockets,
   FakeWebSocket as WebSocket,
 } from "../test/fake-socket.js";
 import { Dispatch } from "./client.js";
@@ -30,11 +31,7 @@ async function nextSocket(count: number): Promise<FakeSocket> {
 }
 
 describe("session races (fake socket, fake timers)", () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-    FakeSocket.reset();
-  });
-  afterEach(() => vi.useRealTimers());
+  useFakeSockets();
 
   it("leaves no timer behind when closed while the token provider has not answered", async () => {
     const client = new Dispatch({

@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   FakeSocket,
   openFakeClient as openClient,
   settle,
   FAKE_URL as url,
+  useFakeSockets,
   FakeWebSocket as WebSocket,
 } from "../test/fake-socket.js";
 import { Dispatch } from "./client.js";
@@ -11,11 +12,7 @@ import { AuthError, ConnectionError } from "./errors.js";
 import { MAX_FRAME_BYTES } from "./protocol/frame.js";
 
 describe("connection lifecycle (fake socket, fake timers)", () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-    FakeSocket.reset();
-  });
-  afterEach(() => vi.useRealTimers());
+  useFakeSockets();
 
   it("authenticates with a JSON text frame carrying the token in data, never in the URL", async () => {
     const { client, sessionId } = await openClient();

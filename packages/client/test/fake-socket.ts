@@ -1,4 +1,4 @@
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 import { Dispatch } from "../src/client.js";
 import type { DispatchOptions, WebSocketConstructor } from "../src/options.js";
 
@@ -103,4 +103,13 @@ export function answer(socket: FakeSocket, method: string): void {
   const request = socket.frames().findLast((f) => f.method === method);
   if (!request) throw new Error(`no ${method} frame sent`);
   socket.receive(JSON.stringify({ id: "r", type: "response", correl_id: request.id, data: {}, ts: "" }));
+}
+
+/** Fake timers and a fresh socket list around each test of the calling file. */
+export function useFakeSockets(): void {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSocket.reset();
+  });
+  afterEach(() => vi.useRealTimers());
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { deferred } from "../deferred.js";
 import { AuthError, ConnectionError, type DispatchError, TimeoutError } from "../errors.js";
 import type { StreamEvent } from "../protocol/types.js";
 import { httpBaseOf, rpcUrlOf } from "./rpc.js";
@@ -112,14 +113,8 @@ describe("openSseStream, stuck peers", () => {
   });
 
   it("cancels the body on close(), even from a fetch that does not tie the body to its signal", async () => {
-    let cancelled!: () => void;
-    const released = new Promise<void>((resolve) => {
-      cancelled = resolve;
-    });
-    let opened!: () => void;
-    const open = new Promise<void>((resolve) => {
-      opened = resolve;
-    });
+    const released = deferred<void>();
+    const opened = deferred<void>();
     // A polyfill or instrumentation layer whose body is a stream of its own.
     const wrapped: typeof fetch = async () =>
       new Response(
@@ -127,17 +122,17 @@ describe("openSseStream, stuck peers", () => {
           start(controller) {
             controller.enqueue(new TextEncoder().encode("retry: 3000\n\n"));
           },
-          cancel: () => cancelled(),
+          cancel: () => released.resolve(),
         }),
         { status: 200, headers: { "Content-Type": "text/event-stream" } },
       );
     const stream = openSseStream(
       { fetch: wrapped, url: "http://127.0.0.1:1/dwp/sse?token=t&channel=jobs" },
-      { open: opened, event: () => {}, end: () => {} },
+      { open: () => opened.resolve(), event: () => {}, end: () => {} },
     );
-    await open;
+    await opened.promise;
     stream.close();
-    await released;
+    await released.promise;
   });
 });
 
