@@ -1,21 +1,15 @@
 import type { Dispatch } from "@dispatch/client";
-import { createMockDispatch, wireJob } from "@dispatch/client/testing";
+import { wireJob } from "@dispatch/client/testing";
 import { QueryClient } from "@tanstack/react-query";
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { render, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { DispatchProvider, useDispatch, useJob } from "../src/index.js";
+import { mockServerForFile } from "./setup-client.js";
 
 const URL = "ws://127.0.0.1:7781/dwp";
 // Only this token is accepted: any other is refused with 401.
-const mock = createMockDispatch({ url: URL, tokens: ["dk_test_renewed"] });
+const mock = mockServerForFile({ url: URL, tokens: ["dk_test_renewed"] });
 const ID = "job_01h455vb4pex5vsknk084sn02q";
-
-beforeAll(() => mock.listen());
-afterEach(() => {
-  cleanup();
-  mock.reset();
-});
-afterAll(() => mock.close());
 
 const clients: Dispatch[] = [];
 function Probe() {

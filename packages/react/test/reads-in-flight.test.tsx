@@ -1,24 +1,19 @@
 import type { Format } from "@dispatch/client";
-import { createMockDispatch, jobEvent, wireJob, wireRun, workflowEvent } from "@dispatch/client/testing";
+import { jobEvent, wireJob, wireRun, workflowEvent } from "@dispatch/client/testing";
 import { QueryClient } from "@tanstack/react-query";
-import { cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { render, renderHook, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { DispatchProvider, useJob, useWorkflowRun } from "../src/index.js";
-import { held, setup } from "./setup-client.js";
+import { held, mockServerForFile, setup } from "./setup-client.js";
 
 const URL = "ws://127.0.0.1:7808/dwp";
-const mock = createMockDispatch({ url: URL });
 const RUN = "wfrun_01h455vb4pex5vsknk084sn02q";
 const JOB = "job_01h455vb4pex5vsknk084sn02q";
 let env: ReturnType<typeof setup> | undefined;
-beforeAll(() => mock.listen());
-afterEach(() => {
-  cleanup();
+const mock = mockServerForFile({ url: URL }, () => {
   env?.dispose();
   env = undefined;
-  mock.reset();
 });
-afterAll(() => mock.close());
 const at = (ms: number): string => new Date(Date.UTC(2026, 0, 2, 3, 4, 5) + ms).toISOString();
 
 describe("an event that arrives while the first read is in flight", () => {

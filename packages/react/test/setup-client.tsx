@@ -1,6 +1,9 @@
 import { Dispatch, type DispatchOptions } from "@dispatch/client";
+import { createMockDispatch, type MockDispatchOptions } from "@dispatch/client/testing";
 import { QueryClient } from "@tanstack/react-query";
+import { cleanup } from "@testing-library/react";
 import { type ReactNode, StrictMode } from "react";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { DispatchProvider } from "../src/index.js";
 
 export const MOCK_URL = "ws://127.0.0.1:7777/dwp";
@@ -43,4 +46,21 @@ export function setup(options: { strict?: boolean; url?: string; client?: Partia
       queryClient.clear();
     },
   };
+}
+
+/**
+ * A mock DWP server for the calling test file: listening throughout, and
+ * after each test the React tree unmounted, `afterEachTest` run, and the
+ * mock reset.
+ */
+export function mockServerForFile(options: MockDispatchOptions, afterEachTest: () => void = () => {}) {
+  const mock = createMockDispatch(options);
+  beforeAll(() => mock.listen());
+  afterEach(() => {
+    cleanup();
+    afterEachTest();
+    mock.reset();
+  });
+  afterAll(() => mock.close());
+  return mock;
 }
