@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AuthError, ConnectionError, DispatchError } from "./errors.js";
 import type { StreamEvent } from "./protocol/types.js";
-import { type DialKind, SSE_CREDITS, SSE_ROLLOVER_AT, SseChannel } from "./sse-channel.js";
+import { type DialKind, SSE_CREDITS, SSE_HOLD_MS, SSE_ROLLOVER_AT, SseChannel } from "./sse-channel.js";
 import type { SseStreamHandlers } from "./transports/sse.js";
 
 interface FakeStream {
@@ -17,6 +17,8 @@ function setup(options: { maxRetries?: number; reconnect?: boolean } = {}) {
   const streams: FakeStream[] = [];
   const log = {
     delivered: [] as number[],
+    /** Events and gaps, in the order the channel reported them. */
+    sequence: [] as string[],
     gaps: 0,
     ready: 0,
     failed: [] as unknown[],
@@ -37,8 +39,14 @@ function setup(options: { maxRetries?: number; reconnect?: boolean } = {}) {
       },
       opening: () => {},
       ready: () => log.ready++,
-      event: (e) => log.delivered.push(Number(e.topic?.slice(8))),
-      gap: () => log.gaps++,
+      event: (e) => {
+        log.delivered.push(Number(e.topic?.slice(8)));
+        log.sequence.push(String(e.topic?.slice(8)));
+      },
+      gap: () => {
+        log.gaps++;
+        log.sequence.push("gap");
+      },
       reconnecting: (value) => log.reconnecting.push(value),
       failed: (error) => log.failed.push(error),
     },
@@ -146,18 +154,53 @@ describe("SseChannel", () => {
     expect(t.log.reconnecting).toEqual([]);
   });
 
-  it("delivers each event once when a rollover stream fails after running ahead", async () => {
+  it("delivers each event once, in order, when a rollover stream fails after running ahead", async () => {
     const t = setup();
     const [a, b] = await t.rollOver();
-    t.send(b, 905, 908); // the new stream is ahead of the old one…
+    t.send(b, 905, 908); // the new stream is ahead of the old one (held)…
     b?.handlers.end(new ConnectionError("reset")); // …and fails
-    t.send(a, 900, 910); // the old stream repeats 905..907 on its way
+    t.send(a, 900, 910); // the old stream delivers 905..907 in their place
     await vi.advanceTimersByTimeAsync(0);
-    const tail = t.log.delivered.slice(SSE_ROLLOVER_AT);
-    expect(tail).toEqual([905, 906, 907, 900, 901, 902, 903, 904, 908, 909]);
+    expect(t.log.delivered.slice(SSE_ROLLOVER_AT)).toEqual([
+      900, 901, 902, 903, 904, 905, 906, 907, 908, 909,
+    ]);
     expect(t.log.gaps).toBe(0);
-    // Once the old stream has paid back what the failed one delivered, a new rollover opens.
+    // The old stream's next event started another rollover.
     expect(t.streams.map((s) => s.kind)).toEqual(["first", "rollover", "rollover"]);
+  });
+
+  it("holds the new stream's events until the old one catches up, so order is kept", async () => {
+    const t = setup();
+    const [a, b] = await t.rollOver();
+    t.send(a, 900, 930);
+    t.send(b, 930, 960); // ahead of the old stream: held
+    expect(t.log.delivered.at(-1)).toBe(929);
+    t.send(a, 930, 931); // the overlap: the old stream is closed, the held events go out
+    expect(a?.closed).toBe(true);
+    t.send(b, 960, 970);
+    expect(t.log.delivered).toEqual(Array.from({ length: 970 }, (_, i) => i));
+    expect(t.log.gaps).toBe(0);
+  });
+
+  it("lets held events out after SSE_HOLD_MS, with a gap, when the old stream stalls", async () => {
+    const t = setup();
+    const [a, b] = await t.rollOver();
+    t.send(b, 905, 908); // the old stream (half-open) never catches up
+    await vi.advanceTimersByTimeAsync(SSE_HOLD_MS - 1);
+    expect(t.log.delivered.at(-1)).toBe(899);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(a?.closed).toBe(true);
+    expect(t.log.gaps).toBe(1);
+    expect(t.log.delivered.slice(SSE_ROLLOVER_AT)).toEqual([905, 906, 907]);
+  });
+
+  it("reports the gap before the held events when the old stream ends first", async () => {
+    const t = setup();
+    const [a, b] = await t.rollOver();
+    t.send(b, 905, 907);
+    a?.handlers.end(undefined);
+    expect(t.log.sequence.slice(SSE_ROLLOVER_AT)).toEqual(["gap", "905", "906"]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("delivers two events of one stream that share type, time and topic", async () => {

@@ -6,6 +6,12 @@ import type { SseStream, SseStreamHandlers } from "./transports/sse.js";
 export const SSE_CREDITS = 1000;
 /** A stream is re-opened after this many events, leaving room for the overlap. */
 export const SSE_ROLLOVER_AT = 900;
+/**
+ * How long the new stream's events wait for the old stream to catch up
+ * during a rollover. Past it the old stream counts as stalled: a gap is
+ * reported and the held events go out.
+ */
+export const SSE_HOLD_MS = 3000;
 
 /** Why a stream is being opened: the first time, before its credits run out, or after a failure. */
 export type DialKind = "first" | "rollover" | "reconnect";
@@ -54,22 +60,23 @@ function isFinal(error: DispatchError): boolean {
 
 /**
  * One channel over SSE. The server grants a stream 1,000 events and never
- * more, so after 900 a second stream is opened alongside the first; both
- * deliver while they overlap and events are de-duplicated by
- * (type, ts, topic). The old stream is closed once an event has come through
- * both (proof that nothing falls between them) or when its credits are spent.
- * A stream that fails is re-opened with jittered backoff, and the gap is
- * reported: the server has no replay.
+ * more, so after 900 a second stream is opened alongside the first. The old
+ * stream keeps delivering; the new stream's events are held (in order) until
+ * an event has come through both, which proves nothing falls between them:
+ * then the old stream is closed and the held events go out, minus what the
+ * old one already delivered, so events stay in publication order and arrive
+ * once. If the old stream ends, is spent or stalls first, a gap is reported
+ * before the held events. A stream that fails is re-opened with jittered
+ * backoff, and the gap is reported: the server has no replay.
  */
 export class SseChannel {
   #current: Live | undefined;
   #previous: Live | undefined;
   /** Keys seen since a rollover began, and which stream brought them. */
   #seen: Map<string, Live> | undefined;
-  /** The old stream went away before an overlap was seen: the new stream's first event decides. */
-  #unproven = false;
-  /** Events a failed rollover stream delivered that the old stream has yet to repeat. */
-  #owed = 0;
+  /** The new stream's events, held until the old stream is done. */
+  #held: StreamEvent[] = [];
+  #holdTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #everOpened = false;
@@ -93,6 +100,7 @@ export class SseChannel {
   close(): void {
     this.#closed = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#holdTimer);
     this.#current?.stream?.close();
     this.#previous?.stream?.close();
     this.#current = undefined;
@@ -105,6 +113,7 @@ export class SseChannel {
     if (kind === "rollover") {
       this.#previous = this.#current;
       this.#seen = new Map();
+      this.#held = [];
     }
     this.#current = live;
     this.#hooks.opening(kind);
@@ -138,74 +147,89 @@ export class SseChannel {
   }
 
   #onEvent(live: Live, event: StreamEvent): void {
-    if (this.#closed) return;
+    // A stream given up on may still have had an event in flight.
+    if (this.#closed || (live !== this.#current && live !== this.#previous)) return;
     live.count++;
     // Reset only once events flow: a server that ends every stream at once
     // (a revoked token answers 200 and ends) must still back off.
     if (live === this.#current) this.#attempt = 0;
-    const deliver = this.#dedupe(live, event);
-    if (live === this.#previous && live.count >= SSE_CREDITS) this.#retire(false);
-    if (deliver) this.#hooks.event(event);
+    if (this.#previous) this.#duringRollover(live, event);
+    else if (live === this.#current && this.#fresh(event)) this.#hooks.event(event);
+    if (live === this.#previous && live.count >= SSE_CREDITS) this.#handOver(true);
     if (live !== this.#current || this.#closed) return;
     if (live.count >= SSE_CREDITS) {
-      // Spent: its rollover kept failing, or the old stream stalled (half-open:
-      // no event, no end) so no overlap was ever proven. Start over, with a gap.
-      if (this.#previous) this.#retire(false);
+      // Spent: its rollover kept failing, or the old stream stalled with no
+      // overlap seen. Start over; the reconnect reports the gap.
+      if (this.#previous) this.#handOver(false);
       this.#onEnd(live, undefined);
-    } else if (!this.#previous && live.count >= SSE_ROLLOVER_AT && this.#owed === 0) {
+    } else if (!this.#previous && live.count >= SSE_ROLLOVER_AT) {
       this.#open("rollover");
     }
   }
 
-  /** `true` when the event is new. Only runs while a rollover is in progress or just ended. */
-  #dedupe(live: Live, event: StreamEvent): boolean {
+  /** Both streams are up: the old one delivers, the new one's events wait for proof of overlap. */
+  #duringRollover(live: Live, event: StreamEvent): void {
+    this.#seen ??= new Map();
     const seen = this.#seen;
-    if (!seen) return true;
-    const key = `${event.type}\u0000${event.ts}\u0000${event.topic ?? ""}`;
-    const first = seen.get(key);
+    const key = keyOf(event);
+    const by = seen.get(key);
     // A key repeated on one stream is a different event (same type, time and
     // topic): one stream never sends an event twice.
-    if (first !== undefined && first !== live) {
-      // The same event through both streams (even after the old one was
-      // retired): nothing can have fallen between them.
-      this.#unproven = false;
-      if (this.#owed > 0) this.#owed--;
-      if (this.#previous) this.#retire(true);
-      return false;
-    }
-    if (!this.#previous && live === this.#current && this.#owed === 0) {
-      // The first fresh event after the old stream left: everything from here on is new.
-      this.#seen = undefined;
-      if (this.#unproven) this.#hooks.gap();
-      this.#unproven = false;
-      return true;
+    if (by !== undefined && by !== live) {
+      // Through both streams: nothing fell between them. The new stream's
+      // copy of an event the old one delivered is dropped; the old stream's
+      // copy of a held event goes out with the held ones, in their order.
+      this.#handOver(false);
+      return;
     }
     seen.set(key, live);
+    if (live === this.#previous) {
+      this.#hooks.event(event);
+      return;
+    }
+    this.#held.push(event);
+    this.#holdTimer ??= setTimeout(() => this.#handOver(true), SSE_HOLD_MS);
+  }
+
+  /** After a rollover: `false` for the new stream's copy of an event the old stream delivered. */
+  #fresh(event: StreamEvent): boolean {
+    const seen = this.#seen;
+    if (!seen) return true;
+    const by = seen.get(keyOf(event));
+    if (by !== undefined && by !== this.#current) return false;
+    // The first event past the overlap: everything from here on is new.
+    this.#seen = undefined;
     return true;
   }
 
-  #retire(proven: boolean): void {
+  /** Closes the old stream and lets the held events out, after a gap when the overlap was never seen. */
+  #handOver(gap: boolean): void {
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
     this.#previous?.stream?.close();
     this.#previous = undefined;
-    if (!proven) this.#unproven = true;
+    const held = this.#held;
+    this.#held = [];
+    if (gap) this.#hooks.gap();
+    for (const event of held) {
+      if (this.#closed) return;
+      this.#hooks.event(event);
+    }
   }
 
   #onEnd(live: Live, error: DispatchError | undefined): void {
     if (this.#closed) return;
-    if (live === this.#previous) {
-      this.#previous = undefined;
-      this.#unproven = true;
-      return;
-    }
+    if (live === this.#previous) return this.#handOver(true);
     if (live !== this.#current) return;
     if (error && isFinal(error)) return this.#fail(error);
     if (this.#previous) {
       // The rollover stream failed: keep the old one (it still has credits).
-      // What the failed stream delivered ahead of it stays in `#seen`, owed:
-      // the old stream repeats those events and they must not be delivered
-      // twice, so the next rollover waits until they are paid.
-      this.#owed = 0;
-      for (const by of this.#seen?.values() ?? []) if (by === live) this.#owed++;
+      // What the failed stream held was never delivered; the old stream
+      // delivers it, and its next event starts another rollover.
+      clearTimeout(this.#holdTimer);
+      this.#holdTimer = undefined;
+      this.#held = [];
+      this.#seen = undefined;
       this.#current = this.#previous;
       this.#previous = undefined;
       return;
@@ -220,8 +244,6 @@ export class SseChannel {
     if (stayed) this.#attempt = 0;
     this.#current = undefined;
     this.#seen = undefined;
-    this.#unproven = false;
-    this.#owed = 0;
     if (!this.#options.reconnect || this.#attempt >= this.#options.maxRetries) {
       const why = error?.message ?? "the SSE stream ended";
       return this.#fail(
@@ -244,4 +266,9 @@ export class SseChannel {
     this.close();
     this.#hooks.failed(error);
   }
+}
+
+/** What identifies one event across two streams: the server has no event ids. */
+function keyOf(event: StreamEvent): string {
+  return `${event.type}\u0000${event.ts}\u0000${event.topic ?? ""}`;
 }
