@@ -49,6 +49,26 @@ function jobError(job: Job): DispatchError {
   });
 }
 
+/** Nanoseconds since the epoch of an RFC 3339 time, at full precision. */
+function nanosOf(ts: string): bigint {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/i.exec(ts);
+  if (!m) return BigInt(Date.parse(ts)) * 1_000_000n;
+  return BigInt(Date.parse(`${m[1]}${m[3]}`)) * 1_000_000n + BigInt((m[2] ?? "").padEnd(9, "0"));
+}
+
+/**
+ * Whether a `cancelled` job is still held by an executor: Go's job.cancel only
+ * flips the stored state, and the executor of a running job writes its own
+ * copy (completed, retrying or failed) over it when the handler returns, then
+ * publishes that outcome. A dequeued job has started_at >= run_at and no
+ * completed_at; a retrying one has run_at after started_at; a pending one has
+ * no started_at (the reaper clears it too).
+ */
+function heldByExecutor(job: Job): boolean {
+  if (job.started_at === undefined || job.completed_at !== undefined) return false;
+  return nanosOf(job.started_at) >= nanosOf(job.run_at);
+}
+
 /**
  * Waits for a job to finish. Subscribes first and reads second, so an event
  * between the two cannot be missed; re-reads after a reconnect gap and on a
@@ -70,8 +90,13 @@ export async function waitForJob<P = unknown>(
       const check = () => {
         client.getJob<P>(jobId, signal ? { signal } : {}).then(
           (job) => {
-            if (job.state === "completed") resolve(job);
-            else if (job.state === "failed" || job.state === "cancelled") reject(jobError(job as Job));
+            // completed_at is set only on success (worker/executor.go:87); Go's
+            // job.cancel flips even a completed job to cancelled.
+            if (job.state === "completed" || (job.state === "cancelled" && job.completed_at !== undefined))
+              resolve(job);
+            else if (job.state === "failed") reject(jobError(job as Job));
+            // A cancel of a running job is undone by its executor: wait for its outcome.
+            else if (job.state === "cancelled" && !heldByExecutor(job as Job)) reject(jobError(job as Job));
           },
           (error: unknown) => {
             // A read lost to an outage (timeout, drop, 5xx) ends nothing: the

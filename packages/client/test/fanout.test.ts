@@ -38,6 +38,55 @@ describe("fan-out and fan-in", () => {
     await expect(waiting).rejects.toThrow(/was cancelled/);
   });
 
+  it("waitForJob waits out a cancel of a running job, which the job's executor overwrites", async () => {
+    let release!: () => void;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const gated = () => {
+      started();
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    };
+    const server = await startServer({ jobs: { gated } });
+    const { client, recorder } = clientFor(server);
+    const { job_id } = await client.enqueue("gated", {});
+    await running;
+    const waiting = client.waitForJob(job_id, { pollInterval: 20 });
+    await client.cancelJob(job_id);
+    // A poll of the wait reads the job while the cancel shows.
+    const polls = recorder.frames("job.get").length;
+    await vi.waitFor(() => expect(recorder.frames("job.get").length).toBeGreaterThan(polls));
+    expect((await client.getJob(job_id)).state).toBe("cancelled");
+    // The handler returns, and Go's executor writes its own outcome over the cancel.
+    release();
+    await expect(waiting).resolves.toMatchObject({ id: job_id, state: "completed" });
+  });
+
+  it("waitForJob keeps a cancel final for a job waiting for its retry", async () => {
+    const server = await startServer({ jobs: handlers, backoff: () => 600_000 });
+    const { client } = clientFor(server);
+    const { job_id } = await client.enqueue("boom", {});
+    await vi.waitFor(async () => expect((await client.getJob(job_id)).state).toBe("retrying"));
+    await client.cancelJob(job_id);
+    await expect(client.waitForJob(job_id, { pollInterval: 20 })).rejects.toThrow(/was cancelled/);
+  });
+
+  it("waitForJob resolves for a job that completed before it was cancelled (the server does not check)", async () => {
+    const server = await startServer({ jobs: handlers });
+    const { client } = clientFor(server);
+    const { job_id } = await client.enqueue("ok", {});
+    await client.waitForJob(job_id);
+    await client.cancelJob(job_id);
+    expect(await client.getJob(job_id)).toMatchObject({
+      state: "cancelled",
+      completed_at: expect.any(String),
+    });
+    await expect(client.waitForJob(job_id)).resolves.toMatchObject({ id: job_id });
+  });
+
   it("waitForJob honours its timeout and signal", async () => {
     const server = await startServer({ jobs: handlers });
     const { client } = clientFor(server);
