@@ -21,7 +21,10 @@ describe("request data", () => {
   it("refuses what the server would misread", () => {
     expect(() => enqueueData("", {})).toThrow(ValidationError);
     expect(() => enqueueData("x", {}, { queue: "" })).toThrow("queue must be a non-empty string");
-    expect(() => enqueueData("x", {}, { priority: 0.5 })).toThrow("priority must be an integer");
+    expect(() => enqueueData("x", {}, { priority: 0.5 })).toThrow("priority must be a non-negative integer");
+    expect(() => enqueueData("x", {}, { priority: -5 })).toThrow(/the server ignores negative ones/);
+    expect(() => enqueueData("x", {}, { priority: 1e21 })).toThrow(ValidationError);
+    expect(enqueueData("x", {}, { priority: 0 }).dataJson).toContain('"priority":0');
     expect(() => enqueueData("x", () => 1)).toThrow(ValidationError);
     expect(() => idData("job.get", "job_id", "")).toThrow("job_id must be a non-empty string");
     expect(() => anyData("", {})).toThrow(ValidationError);

@@ -41,8 +41,10 @@ export function enqueueData(name: string, payload: unknown, fields: EnqueueField
   const { queue, priority } = fields;
   assertName(name, "job name");
   if (queue !== undefined) assertName(queue, "queue");
-  if (priority !== undefined && !Number.isInteger(priority))
-    throw new ValidationError("priority must be an integer");
+  // The server applies only a priority above 0; a fraction or a number past
+  // 2^53 would not reach it as the int it expects.
+  if (priority !== undefined && !(Number.isSafeInteger(priority) && priority >= 0))
+    throw new ValidationError("priority must be a non-negative integer (the server ignores negative ones)");
   const dataJson = jsonObject({
     name: JSON.stringify(name),
     payload: toJson(payload ?? null, "payload"),

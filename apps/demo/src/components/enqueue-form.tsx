@@ -23,7 +23,8 @@ export function EnqueueForm({ onEnqueued }: { onEnqueued: (jobId: string) => voi
   const enqueue = useEnqueue({ onSuccess: (result) => onEnqueued(result.job_id) });
   const parsed = parsePayload(payload);
   const priorityValue = Number(priority);
-  const priorityOk = priority.trim() !== "" && Number.isInteger(priorityValue);
+  // The server applies only priorities above 0; the client refuses negative ones.
+  const priorityOk = priority.trim() !== "" && Number.isSafeInteger(priorityValue) && priorityValue >= 0;
   const queueOk = queue.trim() !== "";
 
   const submit = (event: FormEvent): void => {
@@ -65,6 +66,7 @@ export function EnqueueForm({ onEnqueued }: { onEnqueued: (jobId: string) => voi
           <input
             id={`${id}-priority`}
             type="number"
+            min={0}
             step={1}
             value={priority}
             aria-invalid={!priorityOk}
@@ -73,7 +75,7 @@ export function EnqueueForm({ onEnqueued }: { onEnqueued: (jobId: string) => voi
         </div>
       </div>
       {!queueOk && <p className="field-error">Queue must not be empty.</p>}
-      {!priorityOk && <p className="field-error">Priority must be a whole number.</p>}
+      {!priorityOk && <p className="field-error">Priority must be a whole number, 0 or more.</p>}
       <label htmlFor={`${id}-payload`}>Payload (JSON)</label>
       <textarea
         id={`${id}-payload`}
