@@ -25,7 +25,13 @@ export {
   waitForJob,
 } from "./fanout.js";
 export type { Logger } from "./logger.js";
-export type { DispatchOptions, TokenProvider, Transport, WebSocketConstructor } from "./options.js";
+export type {
+  DispatchOptions,
+  TokenProvider,
+  Transport,
+  WebSocketConstructor,
+  WebSocketLike,
+} from "./options.js";
 export type { ErrorDetail, Frame, FrameType } from "./protocol/frame.js";
 export { MAX_FRAME_BYTES } from "./protocol/frame.js";
 export type { EnqueueParams, Method, Methods } from "./protocol/methods.js";

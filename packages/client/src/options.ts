@@ -7,8 +7,27 @@ import { MAX_TIMER_DELAY } from "./timer-delay.js";
 /** A token, or a function asked again on every (re)connect. */
 export type TokenProvider = string | (() => string | Promise<string>);
 
-/** A WebSocket constructor: the native one, or `ws` on Node 20. */
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+/**
+ * What the client needs of a WebSocket: the DOM's and `ws`'s both fit, so
+ * `ws` needs no cast. (Its events follow the DOM's `addEventListener`.)
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  binaryType: string;
+  send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+}
+
+/**
+ * A WebSocket constructor: the native one, or `ws` on Node 20.
+ *
+ * @example
+ * ```ts
+ * import WebSocket from "ws";
+ * new Dispatch({ url, token, WebSocket });
+ * ```
+ */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
 /** Options of `new Dispatch(options)`. */
 export interface DispatchOptions {

@@ -13,6 +13,8 @@ export interface SocketEvents {
   unconstructible(error: unknown): void;
 }
 
+type NativeConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+
 /** Reconnection tuning handed to partysocket. */
 export interface SocketOptions {
   url: string;
@@ -27,7 +29,9 @@ export interface SocketOptions {
  * event cloning (the hot path), and each event names its socket, so frames
  * from a replaced socket can be told apart and ignored.
  */
-function tappedConstructor(Base: WebSocketConstructor, events: SocketEvents): WebSocketConstructor {
+function tappedConstructor(given: WebSocketConstructor, events: SocketEvents): NativeConstructor {
+  // `ws` and the DOM's WebSocket share the event API used here.
+  const Base = given as unknown as NativeConstructor;
   return class TappedWebSocket extends Base {
     constructor(url: string, protocols?: string | string[]) {
       try {

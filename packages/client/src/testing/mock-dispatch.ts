@@ -1,12 +1,15 @@
 import { type RequestHandler, type WebSocketHandler, ws } from "msw";
 import { setupServer } from "msw/node";
-import type { WebSocketConstructor } from "../options.js";
 import type { Methods } from "../protocol/methods.js";
 import type { StreamEvent } from "../protocol/types.js";
 import { rpcHandler } from "./mock-rpc.js";
 import { type MockSession, MockSession as Session } from "./mock-session.js";
 import { deliverSse, type MockSseStream, sseHandler } from "./mock-sse.js";
-import { ensureGlobalWebSocket, forwardingWebSocket } from "./mock-websocket.js";
+import {
+  type DomWebSocketConstructor,
+  ensureGlobalWebSocket,
+  forwardingWebSocket,
+} from "./mock-websocket.js";
 import { type MockTokens, tokenScopes } from "./scopes.js";
 import type { ClientFrame } from "./server-codec.js";
 
@@ -44,8 +47,11 @@ export type MockHandler<M extends string = string> = (
 /** A scripted DWP server; see `createMockDispatch`. */
 export interface MockDispatch {
   readonly url: string;
-  /** A WebSocket constructor for `new Dispatch({ WebSocket })` that the mock intercepts in every runtime. */
-  readonly WebSocket: WebSocketConstructor;
+  /**
+   * A WebSocket constructor for `new Dispatch({ WebSocket })` that the mock
+   * intercepts in every runtime; typed as the DOM's, for raw sockets in tests.
+   */
+  readonly WebSocket: DomWebSocketConstructor;
   /**
    * The msw handlers, to add to a `setupServer` of your own instead of calling
    * `listen()`. Create the mock before that server listens: on Node 20 the

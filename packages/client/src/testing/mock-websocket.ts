@@ -2,6 +2,9 @@ import type { WebSocketConstructor } from "../options.js";
 
 type WithWebSocket = { WebSocket?: WebSocketConstructor };
 
+/** The DOM's WebSocket constructor type, which the mock's stand-in follows. */
+export type DomWebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+
 /**
  * Stands in for the global WebSocket where the runtime has none (Node 20):
  * msw intercepts only by patching `globalThis.WebSocket`, so something must
@@ -55,8 +58,8 @@ export function ensureGlobalWebSocket(): () => void {
  * the client subclasses the constructor and calls `super.addEventListener` on
  * the socket msw hands back, which is an `EventTarget` too.
  */
-export const forwardingWebSocket: WebSocketConstructor = new Proxy(
-  NoNetworkWebSocket as unknown as WebSocketConstructor,
+export const forwardingWebSocket: DomWebSocketConstructor = new Proxy(
+  NoNetworkWebSocket as unknown as DomWebSocketConstructor,
   {
     construct(_target, args: [string, (string | string[])?]) {
       const Current = (globalThis as WithWebSocket).WebSocket;
