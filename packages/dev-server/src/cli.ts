@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { demoBackoff, demoJobs, demoWorkflows } from "./demo/handlers.js";
 import { createDevServer } from "./index.js";
+import { parsePort } from "./listen-address.js";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -20,8 +21,7 @@ async function main(): Promise<void> {
     console.log("usage: dispatch-dev [--port 8080] [--host 127.0.0.1] [--token dk_test_local]");
     return;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port: ${values.port}`);
+  const port = parsePort(values.port);
   const server = await createDevServer({
     port,
     host: values.host,

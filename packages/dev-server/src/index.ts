@@ -3,12 +3,14 @@
  * that speaks the Dispatch Wire Protocol (WebSocket, HTTP RPC, SSE) the way
  * the Go server does, quirks included, and really runs jobs and workflows.
  */
+
 import { createAuthenticator, type TokenTable } from "./auth.js";
 import { Broker } from "./broker.js";
 import { createEngine } from "./engine/index.js";
 import type { Engine, EngineOptions, JobHandler, StreamEvent, WorkflowHandler } from "./engine/types.js";
 import { createFaults } from "./faults.js";
 import { createHandler } from "./handlers.js";
+import { connectableHost } from "./listen-address.js";
 import { Transport } from "./server.js";
 
 export type { Identity, TokenIdentity, TokenTable } from "./auth.js";
@@ -65,7 +67,7 @@ export interface DevServerOptions {
 }
 
 export interface DevServer {
-  /** WebSocket endpoint, `ws://host:port/dwp`. */
+  /** WebSocket endpoint, `ws://host:port/dwp` (a wildcard host is named by loopback). */
   readonly url: string;
   /** HTTP base, `http://host:port` (RPC at `/dwp/rpc`, SSE at `/dwp/sse`). */
   readonly httpUrl: string;
@@ -136,7 +138,7 @@ export async function createDevServer(options: DevServerOptions = {}): Promise<D
     throw err;
   }
   const faults = createFaults({ transport, host, port: () => port });
-  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const urlHost = connectableHost(host);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
