@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describeRun, type ProcessResult, runProcess } from "../runtimes/run-process.js";
@@ -31,6 +32,19 @@ beforeAll(async () => {
     timeoutMs: CHECK_TIMEOUT_MS,
   });
 }, CHECK_TIMEOUT_MS + 10_000);
+
+describe("what each published package carries", () => {
+  const license = readFileSync(resolve(ROOT, "LICENSE"), "utf8");
+  for (const pkg of PUBLISHED) {
+    it(`${pkg} ships the project's LICENSE, as its "license" field says`, () => {
+      expect(readFileSync(resolve(ROOT, pkg, "LICENSE"), "utf8")).toBe(license);
+    });
+    it(`${pkg}'s README links nothing outside the package (the tarball has only the package)`, () => {
+      const readme = readFileSync(resolve(ROOT, pkg, "README.md"), "utf8");
+      expect(readme.match(/\]\(\.\.\/[^)]*\)/g) ?? []).toEqual([]);
+    });
+  }
+});
 
 describe("npm run check:packages", () => {
   it("builds and finishes in time", () => {
