@@ -34,9 +34,9 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 9.56 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 9.59 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 11.97 kB
+//   with partysocket asked 9 kB, measured 11.99 kB
 //   @dispatch/react  asked 3 kB, measured 5.89 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
@@ -79,6 +79,10 @@ function everyChunk(config) {
 // reports one 'closed', a 404 stops the token probe, token and call share
 // one timeout, a non-DWP 200 is a protocol error, and signals are linked
 // without AbortSignal.any (which leaks per request on Node 20).
+// Raised: "every chunk" 27.5 → 28 kB for review fixes, each with its test
+// (+0.19 kB, mostly lazy): SSE keeps publication order across a rollover,
+// waitForJob waits out a cancel the executor overwrites, and a negative
+// priority is refused instead of silently dropped.
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
@@ -103,7 +107,7 @@ export default [
     import: "*",
     modifyEsbuildConfig: everyChunk,
     gzip: true,
-    limit: "27.5 kB",
+    limit: "28 kB",
   },
   {
     name: "@dispatch/client/msgpack: the codec with @msgpack/msgpack (loaded on demand)",
