@@ -174,6 +174,12 @@ export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
     },
     listen() {
       if (server) return;
+      // Two msw servers share one interceptor: every socket would reach both.
+      if (Symbol.for("fetch-interceptor") in globalThis) {
+        throw new Error(
+          "another msw server is listening: add mock.handlers to that setupServer instead of calling mock.listen()",
+        );
+      }
       uninstall ??= ensureGlobalWebSocket();
       server = setupServer(...handlers);
       server.listen({ onUnhandledRequest: "bypass" });

@@ -3,7 +3,7 @@ import { MockError, toErrorDetail } from "./mock-error.js";
 import type { SessionHost } from "./mock-session.js";
 import { mayCall } from "./scopes.js";
 import { type ClientFrame, encodeServerFrame } from "./server-codec.js";
-import { topicError } from "./topics.js";
+import { channelError } from "./topics.js";
 
 /** `ws(s)://host/dwp` → `http(s)://host/dwp/<endpoint>`: the server's RPC or SSE endpoint. */
 export function httpEndpointOf(dwpUrl: string, endpoint: "rpc" | "sse"): string {
@@ -34,7 +34,11 @@ export function rpcHandler(dwpUrl: string, host: SessionHost, frames: ClientFram
     const type = request.headers.get("Content-Type");
     try {
       if (type !== null && type !== "application/json") throw new TypeError(type);
-      frame = (await request.json()) as ClientFrame;
+      const body: unknown = await request.json();
+      // Go binds JSON null as an empty frame; any other non-object fails to bind.
+      if (body !== null && (typeof body !== "object" || Array.isArray(body)))
+        throw new TypeError("not a frame");
+      frame = (body ?? {}) as ClientFrame;
     } catch {
       return reply(400, { type: "error", error: { code: 400, message: "invalid request body" } });
     }
@@ -43,7 +47,9 @@ export function rpcHandler(dwpUrl: string, host: SessionHost, frames: ClientFram
     const token = frame.token || (request.headers.get("Authorization") ?? "");
     const fail = (err: unknown) => {
       const error = toErrorDetail(err);
-      return reply(error.code, { type: "error", correl_id: frame.id, error });
+      // Go answers codes outside 100..599 with status 500 (the frame keeps the code).
+      const status = error.code >= 100 && error.code <= 599 ? error.code : 500;
+      return reply(status, { type: "error", correl_id: frame.id, error });
     };
     try {
       // RPC's own texts: "unauthorized" and "forbidden", not the socket's.
@@ -55,9 +61,9 @@ export function rpcHandler(dwpUrl: string, host: SessionHost, frames: ClientFram
       if (!handler && !isSub) throw new MockError(405, `unknown method: ${method}`);
       // Over RPC (transport "sse" checks a channel this way) subscribe changes
       // nothing: the server validates the channel and answers as on a socket.
-      const channel = frame.data?.channel;
-      const invalid = method === "subscribe" ? topicError(channel) : undefined;
+      const invalid = isSub ? channelError(method, frame.data) : undefined;
       if (invalid) throw new MockError(400, invalid);
+      const channel = frame.data?.channel ?? "";
       const answer = handler ? await handler(frame.data, frame) : undefined;
       if (answer instanceof MockError) throw answer;
       const data =

@@ -3,10 +3,12 @@ import type { StreamEvent } from "../protocol/types.js";
 import { MockError, toErrorDetail } from "./mock-error.js";
 import { mayCall, type TokenScopes } from "./scopes.js";
 import { type ClientFrame, decodeClientFrame, encodeServerFrame, type ServerFrame } from "./server-codec.js";
-import { topicError, topicsOf } from "./topics.js";
+import { channelError, topicsOf } from "./topics.js";
 
 /** The server's starting credit balance for every connection. */
 export const INITIAL_CREDITS = 1000;
+/** stream.DefaultBufferSize: events a connection may have in flight before more are dropped. */
+const BUFFER_SIZE = 256;
 
 /** The side of msw's connection the mock talks to. */
 export interface MockSocket {
@@ -41,6 +43,9 @@ export class MockSession {
   /** The scopes of the token this connection authenticated with; `undefined`: all. */
   private scopes: readonly string[] | undefined;
   #queue: Promise<void> = Promise.resolve();
+  /** Dropped (or forgotten by reset): counts as closed at once, and runs nothing more. */
+  #gone = false;
+  #inFlight = 0;
 
   constructor(
     private readonly socket: MockSocket,
@@ -48,11 +53,12 @@ export class MockSession {
   ) {}
 
   get authenticated(): boolean {
-    return this.sessionId !== undefined;
+    return this.sessionId !== undefined && !this.#gone;
   }
 
   /** A message from the client. */
   receive(message: unknown): void {
+    if (this.#gone) return;
     let frame: ClientFrame;
     try {
       frame = decodeClientFrame(message, this.format);
@@ -67,7 +73,14 @@ export class MockSession {
     }
     // The server reads one frame at a time: a slow answer holds back every
     // later frame of this connection (pings and credit grants too).
-    const run = () => this.process(frame).then(() => this.host.processed(frame));
+    // A frame still queued when its connection was dropped or reset must not
+    // reach the handlers or waiters of whatever test runs next.
+    const run = () =>
+      this.#gone
+        ? Promise.resolve()
+        : this.process(frame).then(() => {
+            if (!this.#gone) this.host.processed(frame);
+          });
     if (this.host.sequential) this.#queue = this.#queue.then(run);
     else void run();
   }
@@ -76,13 +89,19 @@ export class MockSession {
   deliver(event: StreamEvent): "sent" | "unsubscribed" | "no-credits" {
     if (!this.authenticated || !topicsOf(event).some((t) => this.topics.has(t))) return "unsubscribed";
     if (this.credits <= 0) return "no-credits";
+    // Go's subscriber buffer: a burst beyond 256 undelivered events is dropped.
+    if (this.#inFlight >= BUFFER_SIZE) return "no-credits";
     this.credits--;
+    this.#inFlight++;
+    // msw delivers a send in a microtask: the slot frees once the client has it.
+    queueMicrotask(() => queueMicrotask(() => this.#inFlight--));
     this.send({ type: "event", ...(event.topic ? { channel: event.topic } : {}), data: event });
     return "sent";
   }
 
   /** Ends the connection without a closing handshake, as a crashed server or network would. */
   drop(): void {
+    this.#gone = true;
     this.socket.close(1006, "");
   }
 
@@ -90,8 +109,13 @@ export class MockSession {
     if (frame.type !== "request" || frame.method !== "auth") {
       return this.refuse(400, "first frame must be auth", frame.id);
     }
-    const data = frame.data;
-    if (data !== undefined && (typeof data !== "object" || data === null)) {
+    // Go decodes data into {token, format string}: null is fine, other types are not.
+    const data = frame.data ?? undefined;
+    if (
+      (data !== undefined && (typeof data !== "object" || Array.isArray(data))) ||
+      (data?.token != null && typeof data.token !== "string") ||
+      (data?.format != null && typeof data.format !== "string")
+    ) {
       return this.refuse(400, "invalid auth data", frame.id);
     }
     const token = typeof data?.token === "string" && data.token !== "" ? data.token : (frame.token ?? "");
@@ -137,9 +161,9 @@ export class MockSession {
       this.credits += frame.credits;
       return;
     }
-    if (frame.type !== "request" || !frame.method) return;
+    // Go hands every other frame to its handler, whatever its type: no method is "unknown method: ".
     try {
-      const data = await this.answer(frame.method, frame);
+      const data = await this.answer(frame.method ?? "", frame);
       this.send({ type: "response", correl_id: frame.id, ...(data === undefined ? {} : { data }) });
     } catch (err) {
       this.send({ type: "error", correl_id: frame.id, error: toErrorDetail(err) });
@@ -150,12 +174,12 @@ export class MockSession {
     const isSub = method === "subscribe" || method === "unsubscribe";
     const handler = this.host.handler(method);
     if (method === "auth" || (!handler && !isSub)) throw new MockError(405, `unknown method: ${method}`);
-    const channel = frame.data?.channel;
-    // The server validates subscribe only; unsubscribe takes any channel.
-    if (method === "subscribe") {
-      const invalid = topicError(channel);
+    // The server validates the channel of subscribe only; unsubscribe takes any string.
+    if (isSub) {
+      const invalid = channelError(method, frame.data);
       if (invalid) throw new MockError(400, invalid);
     }
+    const channel = (frame.data?.channel as string | undefined) ?? "";
     const result = handler ? await handler(frame.data, frame) : undefined;
     if (result instanceof MockError) throw result;
     if (!isSub) return result;
