@@ -42,8 +42,6 @@ export class DispatchCore {
   #direct = false;
   #creditCounter = 0;
   #userClosed = false;
-  /** Set once a new session re-subscribed its channels: requests go out at once only then, in call order. */
-  #sessionReady = false;
 
   constructor(options: DispatchOptions = {}) {
     this.#options = resolveOptions(options);
@@ -61,7 +59,6 @@ export class DispatchCore {
           frame: (frame) => this.#onFrame(frame),
           opened: (resumed) => this.#onOpened(resumed),
           dropped: (reason) => {
-            this.#sessionReady = false;
             this.#wire.closed();
             this.#requests.failSent(reason);
           },
@@ -84,14 +81,10 @@ export class DispatchCore {
         ),
       (channel, error) => this.#router.refuse(channel, error),
     );
-    this.#credits = new CreditGranter((n) => {
+    this.#credits = new CreditGranter((credits) => {
+      const id = `credits-${++this.#creditCounter}`;
       try {
-        this.#connection?.send({
-          id: `credits-${++this.#creditCounter}`,
-          type: "request",
-          credits: n,
-          ts: new Date(),
-        });
+        this.#connection?.send({ id, type: "request", credits, ts: new Date() });
       } catch (err) {
         logger?.warn("could not grant credits", err);
       }
@@ -246,7 +239,9 @@ export class DispatchCore {
     }
     if (SLOW_METHODS.has(method) && !this.#direct) return this.#slowLane.request(method, dataJson, options);
     this.#link.start();
-    return this.#requests.start(method, dataJson, options, this.#sessionReady ? this.#sender : undefined);
+    // At once only once the session re-subscribed its channels: a read sent as
+    // the state turns open would overtake the re-subscribe and the queue.
+    return this.#requests.start(method, dataJson, options, this.#wire.isOpen ? this.#sender : undefined);
   }
 
   readonly #sender: SendRequest = (id, method, dataJson) => {
@@ -278,7 +273,6 @@ export class DispatchCore {
 
   #onOpened(resumed: boolean): void {
     this.#credits.reset();
-    this.#sessionReady = true;
     this.#wire.opened();
     this.#requests.flush(this.#sender);
     const channels = this.#router.channels();
@@ -286,7 +280,6 @@ export class DispatchCore {
   }
 
   #onClosed(error: DispatchError | undefined): void {
-    this.#sessionReady = false;
     this.#wire.closed();
     this.#slowLane.close();
     const closedError = () => error ?? new ConnectionError("client closed", { closed: true });

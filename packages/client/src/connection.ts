@@ -84,14 +84,8 @@ export class Connection {
       message: (data, socket) => this.#onMessage(data, socket),
       close: (code, reason, socket) => this.#onClose(code, reason, socket),
       unconstructible: (err) => {
-        const why = err instanceof Error ? err.message : String(err);
-        this.close(
-          new ConnectionError(`could not open a WebSocket to ${options.url}: ${why}`, {
-            closed: true,
-            cause: err,
-            retryable: false,
-          }),
-        );
+        const why = `could not open a WebSocket to ${options.url}: ${err instanceof Error ? err.message : err}`;
+        this.close(new ConnectionError(why, { closed: true, cause: err, retryable: false }));
       },
     });
     this.#heartbeat = new Heartbeat(options.heartbeatInterval, {
@@ -229,15 +223,14 @@ export class Connection {
     if (typeof this.#options.token !== "function") return this.close(new AuthError(message));
     this.#refusedToken = token;
     const generation = this.#authCounter;
+    // A later handshake (or session) that began meanwhile decides, not this late answer.
+    const overtaken = () => this.#authCounter !== generation || this.state === "open";
     try {
       const again = await resolveToken(this.#options.token, this.#options.timeout, this.#closer.signal);
-      // A later handshake (or session) began meanwhile: it decides, not this late answer.
-      if (this.#authCounter !== generation || this.state === "open") return;
-      if (again !== token) return;
+      if (overtaken() || again !== token) return;
     } catch (err) {
-      if (this.#authCounter !== generation || this.state === "open") return;
-      // The provider failed this once: the next socket asks it again.
-      if ((err as DispatchError).retryable) return;
+      // A provider that failed this once is asked again by the next socket.
+      if (overtaken() || (err as DispatchError).retryable) return;
       return this.close(new AuthError(message, { cause: err }));
     }
     this.close(new AuthError(message));

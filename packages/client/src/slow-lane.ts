@@ -96,8 +96,8 @@ export class SlowLane {
     const side = this.#options.openSideChannel();
     this.#busy.add(side);
     try {
-      // The answer may take the whole run, but a server that cannot be reached
-      // fails as fast as any other call: the session gets the ordinary timeout.
+      // The answer may take the whole run, but an unreachable server must fail
+      // as fast as for other calls: the session gets the ordinary timeout.
       // Nothing was sent then, so the run did not start.
       const timeout = Math.min(options.timeout ?? this.#options.timeout, this.#options.timeout);
       await side.connect(options.signal ? { timeout, signal: options.signal } : { timeout });

@@ -65,6 +65,11 @@ export class WireSubscriptions {
     for (const [channel, entry] of this.#entries) this.#send(channel, entry);
   }
 
+  /** Whether a session is open and its channels were subscribed again. */
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
   /** The session is gone. */
   closed(): void {
     this.#open = false;
