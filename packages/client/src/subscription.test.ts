@@ -71,7 +71,7 @@ describe("Subscription", () => {
     const second = sub[Symbol.asyncIterator]();
     sub.deliver(event(1));
     sub.deliver(event(2));
-    await expect(second.next()).rejects.toThrow(/already being read: call subscribe\(\) again/);
+    await expect(second.next()).rejects.toThrow(/already has a reader here: subscribe\(\) again/);
     await expect(first.next()).resolves.toEqual({ done: false, value: event(1) });
     await expect(first.next()).resolves.toEqual({ done: false, value: event(2) });
   });

@@ -114,7 +114,7 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
       // Two readers would each get every other event: nothing says so, and
       // both views are wrong. A second subscription shares the wire one.
       const error = new ValidationError(
-        `this subscription to ${this.channel} is already being read: call subscribe() again for a second reader`,
+        `${this.channel} already has a reader here: subscribe() again for another`,
       );
       return { next: () => Promise.reject(error) };
     }
