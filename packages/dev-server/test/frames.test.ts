@@ -196,6 +196,8 @@ describe("invalid frames", () => {
     ["RSV1 set with no extension", [0xc1, 0x82]],
     ["a reserved opcode", [0x83, 0x82]],
     ["a fragmented ping", [0x09, 0x82]],
+    ["an unmasked client frame", [0x81, 0x02]],
+    ["a ping over 125 bytes", [0x89, 0xfe, 0x00, 0x7e]],
   ])("a frame header gobwas/ws refuses (%s) drops the connection without a close frame", async (_, head) => {
     const client = await Client.authed(server, "json");
     // Written under `ws`: a masked 2-byte payload behind the header under test.

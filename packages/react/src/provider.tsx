@@ -179,9 +179,8 @@ export function DispatchProvider(props: DispatchProviderProps): ReactNode {
   // gives one, and kept: mounted queries stay bound to the cache they were
   // built on, so a render without either keeps the last cache in use.
   const kept = useRef<QueryClient | undefined>(undefined);
-  if (queryClient !== undefined || outer !== undefined) kept.current = queryClient ?? outer;
-  else kept.current ??= new QueryClient();
-  const cache = kept.current as QueryClient;
+  kept.current = queryClient ?? outer ?? kept.current ?? new QueryClient();
+  const cache = kept.current;
   // Queries that failed with the refused token read again through the new
   // client; this runs after the hooks below took it up.
   useEffect(() => {
