@@ -4,7 +4,7 @@ import { Connection } from "./connection.js";
 import type { ConnectionState, ConnectionStatus, GapEvent } from "./connection-state.js";
 import { Emitter } from "./connection-state.js";
 import { CreditGranter } from "./credits.js";
-import { ConnectionError, type DispatchError, ValidationError } from "./errors.js";
+import { abortedBy, ConnectionError, type DispatchError, ValidationError } from "./errors.js";
 import { type DispatchOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { type Frame, MAX_FRAME_BYTES } from "./protocol/frame.js";
 import { SLOW_METHODS, withSlowTimeout } from "./protocol/methods.js";
@@ -147,7 +147,8 @@ export class DispatchCore {
    * trying in the background unless closed.
    */
   connect(options: RequestOptions = {}): Promise<string> {
-    const invalid = invalidTimeout(options.timeout);
+    // An aborted signal refuses before anything starts connecting.
+    const invalid = invalidTimeout(options.timeout) ?? abortedBy(options.signal);
     if (invalid) return Promise.reject(invalid);
     this.#link.start();
     return waitUntilOpen(this.#link.status, options.timeout ?? this.#options.timeout, options.signal);
@@ -223,7 +224,7 @@ export class DispatchCore {
 
   /** Sends a request whose data is already JSON text. */
   protected send(method: string, dataJson: string | undefined, given: RequestOptions): Promise<unknown> {
-    const invalid = invalidTimeout(given.timeout);
+    const invalid = invalidTimeout(given.timeout) ?? abortedBy(given.signal);
     if (invalid) return Promise.reject(invalid);
     const options = withSlowTimeout(method, given, this.#options.timeout);
     if (this.state === "closed")

@@ -51,6 +51,20 @@ describe("session races (fake socket, fake timers)", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("refuses an already-aborted signal without starting to connect", async () => {
+    const client = new Dispatch({ url, WebSocket, token: "dk_test_a", heartbeatInterval: 0 });
+    const reason = new Error("navigated away");
+    const signal = AbortSignal.abort(reason);
+    await expect(client.connect({ signal })).rejects.toMatchObject({ code: "aborted", cause: reason });
+    await expect(client.getJob("job_1", { signal })).rejects.toMatchObject({ code: "aborted" });
+    await expect(client.startWorkflow("wf", {}, { signal })).rejects.toMatchObject({ code: "aborted" });
+    await settle();
+    // No socket opened and nothing left to close: the calls were refused up front.
+    expect(FakeSocket.instances).toHaveLength(0);
+    expect(client.state).toBe("idle");
+    client.close();
+  });
+
   it("re-subscribes and sends queued requests before a request made as the state turns open", async () => {
     const { client } = await openFakeClient({ heartbeatInterval: 0 });
     const first = FakeSocket.latest();

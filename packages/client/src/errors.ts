@@ -100,6 +100,11 @@ export class AbortError extends DispatchError {
   }
 }
 
+/** The `AbortError` for a signal that already fired, or `undefined`. */
+export function abortedBy(signal: AbortSignal | undefined): AbortError | undefined {
+  return signal?.aborted ? new AbortError(undefined, { cause: signal.reason }) : undefined;
+}
+
 /** A bad argument, refused before anything was sent. */
 export class ValidationError extends DispatchError {
   constructor(message: string, options: DispatchErrorOptions = {}) {

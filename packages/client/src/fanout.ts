@@ -1,6 +1,6 @@
 import type { Channel } from "./channels.js";
 import type { GapEvent } from "./connection-state.js";
-import { AbortError, ConnectionError, DispatchError, TimeoutError } from "./errors.js";
+import { AbortError, abortedBy, ConnectionError, DispatchError, TimeoutError } from "./errors.js";
 import type { EnqueueParams } from "./protocol/methods.js";
 import type { EnqueueResult, Job, JobEvent } from "./protocol/types.js";
 import type { RequestOptions } from "./requests.js";
@@ -82,7 +82,8 @@ export async function waitForJob<P = unknown>(
   const { signal, timeout, pollInterval = 10_000 } = options;
   const invalid = invalidTimeout(timeout) ?? invalidTimeout(pollInterval, "pollInterval");
   if (invalid) throw invalid;
-  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+  const aborted = abortedBy(signal);
+  if (aborted) throw aborted;
   const sub = client.subscribe<JobEvent>(`job:${jobId}`);
   const cleanups: Array<() => void> = [() => void sub.unsubscribe()];
   try {
@@ -147,7 +148,8 @@ export async function gather(
   options: WaitOptions = {},
 ): Promise<GatherResult[]> {
   const { signal } = options;
-  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+  const aborted = abortedBy(signal);
+  if (aborted) throw aborted;
   const stop = new AbortController();
   const forward = () => stop.abort(signal?.reason);
   signal?.addEventListener("abort", forward, { once: true });

@@ -1,4 +1,11 @@
-import { AbortError, ConnectionError, type DispatchError, errorFromServer, TimeoutError } from "./errors.js";
+import {
+  AbortError,
+  abortedBy,
+  ConnectionError,
+  type DispatchError,
+  errorFromServer,
+  TimeoutError,
+} from "./errors.js";
 import type { Frame } from "./protocol/frame.js";
 import { timerDelay } from "./timer-delay.js";
 
@@ -77,7 +84,8 @@ export class RequestTable {
     send: SendRequest | undefined,
   ): Promise<unknown> {
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
+    const aborted = abortedBy(signal);
+    if (aborted) return Promise.reject(aborted);
     const timeout = options.timeout ?? this.#defaultTimeout;
     const seq = ++this.#counter;
     const entry = {

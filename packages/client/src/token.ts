@@ -1,4 +1,4 @@
-import { AbortError, AuthError, DispatchError, TimeoutError, ValidationError } from "./errors.js";
+import { AbortError, AuthError, abortedBy, DispatchError, TimeoutError, ValidationError } from "./errors.js";
 import type { TokenProvider } from "./options.js";
 import { timerDelay } from "./timer-delay.js";
 
@@ -21,7 +21,8 @@ export async function resolveToken(
   timeout = Number.POSITIVE_INFINITY,
   signal?: AbortSignal,
 ): Promise<string> {
-  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+  const aborted = abortedBy(signal);
+  if (aborted) throw aborted;
   let token: unknown;
   try {
     token = typeof provider === "function" ? await bounded(provider(), timeout, signal) : provider;

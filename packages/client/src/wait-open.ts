@@ -1,5 +1,5 @@
 import type { ConnectionStatus, Observable } from "./connection-state.js";
-import { AbortError, ConnectionError, TimeoutError } from "./errors.js";
+import { AbortError, abortedBy, ConnectionError, TimeoutError } from "./errors.js";
 import type { RequestOptions } from "./requests.js";
 import { timerDelay } from "./timer-delay.js";
 
@@ -13,7 +13,8 @@ export function waitUntilOpen(
   timeout: number,
   signal: RequestOptions["signal"],
 ): Promise<string> {
-  if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
+  const aborted = abortedBy(signal);
+  if (aborted) return Promise.reject(aborted);
   return new Promise((resolve, reject) => {
     const check = (current: ConnectionStatus): boolean => {
       if (current.state === "open") resolve(current.sessionId ?? "");

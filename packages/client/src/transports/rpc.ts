@@ -1,7 +1,7 @@
 import { jsonCodec } from "../codecs/json.js";
 import {
-  AbortError,
   AuthError,
+  abortedBy,
   ConnectionError,
   DispatchError,
   errorFromServer,
@@ -73,7 +73,8 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  * code of an error frame, so a frame wins over the status when there is one.
  */
 export async function rpcCall(call: RpcCall): Promise<unknown> {
-  if (call.signal?.aborted) throw new AbortError(undefined, { cause: call.signal.reason });
+  const aborted = abortedBy(call.signal);
+  if (aborted) throw aborted;
   // fetch refuses such a header with a TypeError, which would pass for a
   // network failure and be retried forever.
   if (!HEADER_VALUE.test(call.token)) {
@@ -99,7 +100,8 @@ export async function rpcCall(call: RpcCall): Promise<unknown> {
     // Inside the try: the timeout and the signal cover a body that stalls too.
     text = response.status === 204 ? "" : await response.text();
   } catch (err) {
-    if (call.signal?.aborted) throw new AbortError(undefined, { cause: call.signal.reason });
+    const aborted = abortedBy(call.signal);
+    if (aborted) throw aborted;
     if (timeout.signal.aborted) throw new TimeoutError(`${call.method} timed out after ${call.timeout} ms`);
     throw new ConnectionError(`${call.method} over HTTP RPC failed: ${(err as Error).message}`, {
       cause: err,
