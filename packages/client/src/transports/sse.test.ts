@@ -74,14 +74,56 @@ describe("openSseStream", () => {
     expect(result.error).toBeInstanceOf(ConnectionError);
   });
 
-  it("never calls end after close()", async () => {
+  it("never calls end or event after close(), and lets go of the body", async () => {
+    // A body the test feeds by hand, from a fetch that ignores the abort signal.
+    const cancelled = deferred<void>();
+    let feed!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        feed = controller;
+      },
+      cancel: () => cancelled.resolve(),
+    });
+    const headers = { "Content-Type": "text/event-stream" };
+    const opened = deferred<void>();
+    const heard = deferred<string>();
+    const stream = openSseStream(
+      { fetch: async () => new Response(body, { headers }), url: "http://127.0.0.1:1/dwp/sse" },
+      {
+        open: () => opened.resolve(),
+        event: (e) => heard.resolve(`event ${e.type}`),
+        end: () => heard.resolve("end"),
+      },
+    );
+    await opened.promise;
+    stream.close();
+    const event = JSON.stringify({
+      type: "job.started",
+      ts: "2026-01-02T03:04:05Z",
+      topic: "jobs",
+      data: {},
+    });
+    try {
+      feed.enqueue(new TextEncoder().encode(`event: job.started\ndata: ${event}\n\n`));
+    } catch {
+      // Already cancelled: the stream no longer takes data, as it should.
+    }
+    // Either the body is cancelled (right), or the event is read and delivered (wrong).
+    expect(await Promise.race([cancelled.promise.then(() => "cancelled"), heard.promise])).toBe("cancelled");
+  });
+
+  it("cancels a body that arrives after close()", async () => {
+    const cancelled = deferred<void>();
+    const body = new ReadableStream<Uint8Array>({ cancel: () => cancelled.resolve() });
+    const response = deferred<Response>();
     let ended = false;
     const stream = openSseStream(
-      { fetch: streamingFetch(["retry: 3000\n\n"]), url: "http://127.0.0.1:1/dwp/sse" },
+      { fetch: () => response.promise, url: "http://127.0.0.1:1/dwp/sse" },
       { open: () => {}, event: () => {}, end: () => (ended = true) },
     );
     stream.close();
-    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    response.resolve(new Response(body, { headers: { "Content-Type": "text/event-stream" } }));
+    await cancelled.promise;
     expect(ended).toBe(false);
   });
 });

@@ -118,7 +118,9 @@ export function openSseStream(options: SseStreamOptions, handlers: SseStreamHand
       await response.body?.cancel().catch(() => {});
       return finish(statusError(response));
     }
-    if (closed) return;
+    // Closed while the headers were on their way: a fetch that ignores the
+    // signal would keep the body open.
+    if (closed) return void response.body?.cancel().catch(() => {});
     // A proxy's login page or a wrong path answering 200 with HTML must not
     // count as an open stream (it would end, reconnect, and loop).
     if (!response.headers.get("content-type")?.includes("text/event-stream")) {
