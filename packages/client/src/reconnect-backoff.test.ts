@@ -1,0 +1,44 @@
+import { describe, expect, it, vi } from "vitest";
+import {
+  FakeSocket,
+  openFakeClient as openClient,
+  FAKE_URL as url,
+  useFakeSockets,
+  FakeWebSocket as WebSocket,
+} from "../test/fake-socket.js";
+import { Dispatch } from "./client.js";
+
+describe("reconnect backoff (fake socket, fake timers)", () => {
+  useFakeSockets();
+
+  it("gives up after maxRetries failed attempts with a ConnectionError", async () => {
+    const client = new Dispatch({ url, token: "dk_test_a", WebSocket, maxRetries: 2 });
+    const connected = client.connect({ timeout: 600_000 });
+    const failed = expect(connected).rejects.toThrow(/gave up after 3 failed attempts/);
+    // Nothing ever answers: each attempt ends at partysocket's connection timeout.
+    await vi.advanceTimersByTimeAsync(120_000);
+    await failed;
+    expect(client.state).toBe("closed");
+    expect(FakeSocket.instances).toHaveLength(3);
+  });
+
+  it("jitters reconnection delays between half and one and a half times the base", async () => {
+    const delays: number[] = [];
+    for (const random of [0, 0.99]) {
+      FakeSocket.reset();
+      const { client } = await openClient({ minReconnectDelay: 1000 });
+      const spy = vi.spyOn(Math, "random").mockReturnValue(random);
+      FakeSocket.latest().drop();
+      const start = Date.now();
+      for (let i = 0; i < 1000 && FakeSocket.instances.length < 2; i++) await vi.advanceTimersByTimeAsync(10);
+      delays.push(Date.now() - start);
+      spy.mockRestore();
+      client.close();
+    }
+    // The first retry waits base × (0.5 + random), to the 10 ms step above.
+    expect(delays[0]).toBeGreaterThanOrEqual(500);
+    expect(delays[0]).toBeLessThanOrEqual(510);
+    expect(delays[1]).toBeGreaterThanOrEqual(1490);
+    expect(delays[1]).toBeLessThanOrEqual(1500);
+  });
+});
