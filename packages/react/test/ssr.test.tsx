@@ -72,10 +72,30 @@ function getJobOverRpc(id: string): Promise<Job> {
   return createRpcClient({ url: server.httpUrl, token: TOKEN }).getJob(id);
 }
 
+/**
+ * Renders on fake timers, then runs whatever the render scheduled: partysocket
+ * dials after a zero-delay timer, so a socket checked right after the render
+ * would never show up.
+ */
+async function renderAndRunTimers(...args: Parameters<typeof renderPage>): Promise<string> {
+  vi.useFakeTimers();
+  try {
+    const html = renderPage(...args);
+    await vi.runAllTimersAsync();
+    return html;
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe("server rendering", () => {
-  it("opens no socket and does not throw", () => {
+  it("opens no socket and does not throw", async () => {
     const WebSocket = vi.fn();
-    const html = renderPage(new QueryClient(), <Page id="job_01h455vb4pex5vsknk084sn02q" />, WebSocket);
+    const html = await renderAndRunTimers(
+      new QueryClient(),
+      <Page id="job_01h455vb4pex5vsknk084sn02q" />,
+      WebSocket,
+    );
     expect(html).toContain("job loading live=false");
     expect(html).toContain("run loading");
     expect(html).toContain("connection idle");
@@ -97,7 +117,7 @@ describe("server rendering", () => {
 
     // In the browser bundle (here: a second render with a fresh cache).
     const WebSocket = vi.fn();
-    const html = renderPage(
+    const html = await renderAndRunTimers(
       new QueryClient(),
       <HydrationBoundary state={state}>
         <Page id={job_id} />
