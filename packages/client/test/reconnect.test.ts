@@ -42,17 +42,15 @@ describe.each(formats)("reconnection over %s", (format) => {
     release();
   });
 
-  it("replaces a half-open socket within about two heartbeat intervals", async () => {
+  // The two-interval bound is proven on fake timers (connection.test.ts).
+  it("replaces a half-open socket", async () => {
     const server = await startServer();
     const { client } = clientFor(server, { format, heartbeatInterval: 150, minReconnectDelay: 20 });
     const first = await client.connect();
-    const silencedAt = Date.now();
     server.silence();
     await stateReaches(client, "reconnecting");
-    const detectedAfter = Date.now() - silencedAt;
     await stateReaches(client, "open");
     expect(client.status.sessionId).not.toBe(first);
-    expect(detectedAfter).toBeLessThan(150 * 3);
   });
 });
 

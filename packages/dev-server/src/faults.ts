@@ -10,20 +10,31 @@ export interface FaultOptions {
   port: () => number;
 }
 
+/**
+ * How long a restarted server stays down: `downMs` milliseconds, or `until`
+ * a promise settles (a test that checks "refused while down" without racing
+ * a timer).
+ */
+export type RestartOptions = { downMs: number } | { until: PromiseLike<unknown> };
+
 export interface Faults {
-  restart(options: { downMs: number }): Promise<void>;
+  restart(options: RestartOptions): Promise<void>;
   dropConnections(): void;
   silence(): void;
 }
 
 export function createFaults({ transport, host, port }: FaultOptions): Faults {
   return {
-    async restart({ downMs }) {
+    async restart(options) {
       // The engine and its jobs keep running: only the network goes away.
       const closed = transport.closeListener();
       transport.destroyAll();
       await closed;
-      await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, downMs)));
+      if ("until" in options) {
+        await Promise.resolve(options.until).then(undefined, () => {});
+      } else {
+        await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, options.downMs)));
+      }
       await transport.listen(port(), host);
     },
     dropConnections() {

@@ -8,7 +8,7 @@ import { createAuthenticator, type TokenTable } from "./auth.js";
 import { Broker } from "./broker.js";
 import { createEngine } from "./engine/index.js";
 import type { Engine, EngineOptions, JobHandler, StreamEvent, WorkflowHandler } from "./engine/types.js";
-import { createFaults } from "./faults.js";
+import { createFaults, type RestartOptions } from "./faults.js";
 import { createHandler } from "./handlers.js";
 import { connectableHost } from "./listen-address.js";
 import { Transport } from "./server.js";
@@ -33,6 +33,7 @@ export type {
   WorkflowHandler,
 } from "./engine/types.js";
 export { EngineError } from "./engine/types.js";
+export type { RestartOptions } from "./faults.js";
 
 export interface DevServerOptions {
   /** TCP port; `0` (the default) picks a free one. */
@@ -79,10 +80,20 @@ export interface DevServer {
   [Symbol.asyncDispose](): Promise<void>;
   /**
    * Simulates a server restart: every socket (SSE included) is killed, the
-   * listener closes for `downMs`, then listens again on the same port. The
-   * engine keeps its state and running jobs. Resolves once listening again.
+   * listener closes for `downMs` (or until `until` settles), then listens
+   * again on the same port. The engine keeps its state and running jobs.
+   * Resolves once listening again.
+   *
+   * @example
+   * ```ts
+   * let up!: () => void;
+   * const restarting = server.restart({ until: new Promise<void>((r) => (up = r)) });
+   * // … the server refuses connections here, for as long as the test needs
+   * up();
+   * await restarting;
+   * ```
    */
-  restart(options: { downMs: number }): Promise<void>;
+  restart(options: RestartOptions): Promise<void>;
   /** Kills every open socket abruptly (clients see close code 1006). */
   dropConnections(): void;
   /**

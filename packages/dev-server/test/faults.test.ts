@@ -35,9 +35,11 @@ describe("fault hooks", () => {
     const port = server.port;
     const client = await Client.authed(server);
     const job = server.engine.enqueue({ name: "long", payload: undefined });
-    const restarting = server.restart({ downMs: 50 });
+    let up!: () => void;
+    const restarting = server.restart({ until: new Promise<void>((resolve) => (up = resolve)) });
     expect((await client.closed).code).toBe(1006);
     await expect(Client.open(server.url)).rejects.toThrow();
+    up();
     await restarting;
     expect(server.port).toBe(port);
     const again = await Client.authed(server);
