@@ -132,8 +132,8 @@ describe("drop() and reset()", () => {
     expect(mock.emit(jobEvent("job.started", ID))).toBe(0);
   });
 
-  let releaseHeldRead: (() => void) | undefined;
-  it("(the first of two tests) leaves a job.cancel queued behind a held job.get", async () => {
+  it("reset() drops the queued frames of the test before it: none of them runs after", async () => {
+    let releaseHeldRead: (() => void) | undefined;
     mock.handle(
       "job.get",
       ({ job_id }) =>
@@ -144,10 +144,12 @@ describe("drop() and reset()", () => {
     const client = clientOf(mock.url, mock.WebSocket);
     void client.getJob(ID).catch(() => {});
     void client.cancelJob(ID).catch(() => {});
+    // The cancel waits behind the held read, as it would on the Go server.
     await vi.waitFor(() => expect(mock.sent("job.cancel")).toHaveLength(1));
-  });
+    expect(releaseHeldRead).toBeDefined();
 
-  it("(the second) runs none of the first test's queued frames after reset()", async () => {
+    // What afterEach does between two tests; the next test's handler follows.
+    mock.reset();
     const cancel = vi.fn(() => ({ status: "cancelled" }));
     mock.handle("job.cancel", cancel);
     const seen = vi.fn();
