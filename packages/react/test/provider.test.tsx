@@ -3,7 +3,7 @@ import { createMockDispatch, jobEvent, wireJob } from "@dispatch/client/testing"
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { StrictMode } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { DispatchProvider, useDispatch, useJob } from "../src/index.js";
 
 const URL = "ws://127.0.0.1:7779/dwp";
@@ -141,8 +141,14 @@ describe("DispatchProvider", () => {
     );
     await screen.findByText("pending");
     expect(seen.client).toBe(client);
-    unmount();
-    await Promise.resolve();
+    // Fake timers from here: a close put off to a timer would run too.
+    vi.useFakeTimers();
+    try {
+      unmount();
+      await vi.runAllTimersAsync();
+    } finally {
+      vi.useRealTimers();
+    }
     expect(client.state).toBe("open");
     client.close();
   });
