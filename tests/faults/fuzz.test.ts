@@ -167,7 +167,8 @@ describe.each(["json", "msgpack"] as const)("fuzzing inbound frames (%s)", (form
           client.close();
         }
       }),
-      { numRuns: RUNS, interruptAfterTimeLimit: 40_000 },
+      // Both limits are far past a normal run (about 1 s): hitting one is a hang, not a pass.
+      { numRuns: RUNS, interruptAfterTimeLimit: 40_000, markInterruptAsFailure: true },
     );
     failures.stop();
     expect(failures.errors).toEqual([]);
@@ -197,6 +198,7 @@ describe.each(["json", "msgpack"] as const)("fuzzing inbound frames (%s)", (form
       {
         numRuns: RUNS / 2,
         interruptAfterTimeLimit: 20_000,
+        markInterruptAsFailure: true,
         // An uncorrelated error frame during the handshake: the client must not take it as the auth refusal.
         examples: [
           [

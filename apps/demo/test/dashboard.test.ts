@@ -65,6 +65,7 @@ describe("dashboard in Chromium", () => {
     await ui.waitConnected("json", 30_000);
     // What a screen reader announces (an <output> is a status) and what the eye reads.
     const status = page.getByRole("status", { name: "Connection: connected, format json" });
+    // biome-ignore lint/performance/useDomNodeTextContent: the text as laid out is what the eye reads
     expect((await status.innerText()).replace(/\s+/g, " ")).toBe("connected json");
   });
 

@@ -41,4 +41,23 @@ describe("reconnect backoff (fake socket, fake timers)", () => {
     expect(delays[1]).toBeGreaterThanOrEqual(1490);
     expect(delays[1]).toBeLessThanOrEqual(1500);
   });
+
+  it("setting one bound alone moves the other's default to fit", async () => {
+    const firstRetry = async (options: { minReconnectDelay?: number; maxReconnectDelay?: number }) => {
+      FakeSocket.reset();
+      const { client } = await openClient(options);
+      const spy = vi.spyOn(Math, "random").mockReturnValue(0.99);
+      FakeSocket.latest().drop();
+      const start = Date.now();
+      for (let i = 0; i < 10_000 && FakeSocket.instances.length < 2; i++)
+        await vi.advanceTimersByTimeAsync(10);
+      spy.mockRestore();
+      client.close();
+      return Date.now() - start;
+    };
+    // The minimum (500 ms by default) comes down to a 100 ms maximum.
+    expect(await firstRetry({ maxReconnectDelay: 100 })).toBeLessThanOrEqual(100);
+    // The maximum (10 s by default) goes up to a 20 s minimum: 1.49 × 20 s, capped at 20 s.
+    expect(await firstRetry({ minReconnectDelay: 20_000 })).toBe(20_000);
+  });
 });

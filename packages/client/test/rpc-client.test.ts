@@ -63,7 +63,9 @@ describe("createRpcClient against the dev server", () => {
     expect(timeline[0]?.data).toBeInstanceOf(Uint8Array);
 
     expect((await rpc.publishEvent("paid", { amount: 1 })).name).toBe("paid");
-    expect((await rpc.stats()).broker).toBeDefined();
+    expect(await rpc.stats()).toMatchObject({
+      broker: { topic_count: expect.any(Number), subscriber_count: expect.any(Number) },
+    });
     expect(await rpc.request("job.get", { job_id })).toMatchObject({ id: job_id });
 
     expect(sent.every((s) => s.url === `${server.httpUrl}/dwp/rpc`)).toBe(true);
