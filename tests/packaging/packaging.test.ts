@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describeRun, type ProcessResult, runProcess } from "../runtimes/run-process.js";
 
@@ -58,6 +58,36 @@ describe("npm run check:packages", () => {
     });
     it(`attw (esm-only profile) passes for ${pkg}`, () => {
       expect(verdict(`attw ${pkg}`), section(`attw ${pkg}`)).toBe("ok");
+    });
+  }
+
+  for (const pkg of PUBLISHED) {
+    it(`${pkg}'s types name only the package itself, its dependencies and peers`, () => {
+      // A type inferred through a dependency's dependency (react-query's
+      // query-core) is written as import("that package"): under pnpm or Yarn
+      // PnP it does not resolve, and the user's types fall to unknown.
+      const manifest = JSON.parse(readFileSync(resolve(ROOT, pkg, "package.json"), "utf8")) as {
+        name: string;
+        dependencies?: Record<string, string>;
+        peerDependencies?: Record<string, string>;
+      };
+      const allowed = new Set([
+        manifest.name,
+        ...Object.keys(manifest.dependencies ?? {}),
+        ...Object.keys(manifest.peerDependencies ?? {}),
+      ]);
+      const named = new Set<string>();
+      const dist = resolve(ROOT, pkg, "dist");
+      for (const file of readdirSync(dist, { recursive: true, encoding: "utf8" })) {
+        if (!file.endsWith(".d.ts")) continue;
+        // Comments out: a TSDoc example may import anything.
+        const text = readFileSync(join(dist, file), "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+        for (const [, spec] of text.matchAll(/(?:from |import\()"([^".][^"]*)"/g)) {
+          const bare = spec!.startsWith("@") ? spec!.split("/").slice(0, 2).join("/") : spec!.split("/")[0]!;
+          if (!bare.startsWith("node:") && !allowed.has(bare)) named.add(`${bare} (${file})`);
+        }
+      }
+      expect([...named]).toEqual([]);
     });
   }
 

@@ -1,5 +1,11 @@
 import type { StreamEvent } from "@dispatch/client";
-import { type QueryClient, type QueryKey, queryOptions } from "@tanstack/react-query";
+import {
+  type DataTag,
+  type DefinedInitialDataOptions,
+  type QueryClient,
+  type QueryKey,
+  queryOptions,
+} from "@tanstack/react-query";
 
 /**
  * A bounded list of events as the hooks render it, kept in the query cache so
@@ -75,7 +81,10 @@ export function eventLogQueryOptions<E extends StreamEvent>(
   queryClient: QueryClient,
   queryKey: QueryKey,
   enabled: boolean,
-) {
+  // Spelled out for the same reason as DispatchQueryOptions: no query-core in the .d.ts.
+): DefinedInitialDataOptions<EventLog<E>, Error, EventLog<E>, readonly unknown[]> & {
+  queryKey: DataTag<readonly unknown[], EventLog<E>, Error>;
+} {
   return queryOptions<EventLog<E>>({
     queryKey,
     queryFn: () => queryClient.getQueryData<EventLog<E>>(queryKey) ?? (EMPTY_LOG as EventLog<E>),

@@ -25,7 +25,12 @@ export {
   useStartWorkflow,
 } from "./mutations.js";
 export { DispatchProvider, type DispatchProviderProps } from "./provider.js";
-export { jobQueryOptions, retryDispatchError, workflowRunQueryOptions } from "./query-options.js";
+export {
+  type DispatchQueryOptions,
+  jobQueryOptions,
+  retryDispatchError,
+  workflowRunQueryOptions,
+} from "./query-options.js";
 export { type UseChannelOptions, type UseChannelResult, useChannel } from "./use-channel.js";
 export { type ConnectionView, useConnectionState } from "./use-connection-state.js";
 export { useDispatch } from "./use-dispatch.js";

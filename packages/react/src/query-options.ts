@@ -1,5 +1,5 @@
 import { type Dispatch, DispatchError, type Job } from "@dispatch/client";
-import { type Query, queryOptions } from "@tanstack/react-query";
+import { type DataTag, type Query, queryOptions, type UseQueryOptions } from "@tanstack/react-query";
 import { createJobFeed, createRunFeed, jobFeedKey, runFeedKey } from "./feeds.js";
 import { dispatchKeys } from "./keys.js";
 import { liveSubscriptionsFor } from "./live-subscriptions.js";
@@ -12,6 +12,23 @@ import {
 } from "./merge/workflow.js";
 
 const MAX_RETRIES = 3;
+
+/**
+ * `useQuery` options whose key carries the data type, so
+ * `queryClient.getQueryData(options.queryKey)` is typed too. Spelled with
+ * `@tanstack/react-query`'s own exports: the inferred type names
+ * `@tanstack/query-core`, which strict installers (pnpm, Yarn PnP) do not let
+ * this package's users resolve, and their types would fall to `unknown`.
+ *
+ * @example
+ * ```ts
+ * const options: DispatchQueryOptions<Job> = jobQueryOptions(client, id);
+ * const cached = queryClient.getQueryData(options.queryKey); // Job | undefined
+ * ```
+ */
+export type DispatchQueryOptions<T> = UseQueryOptions<T, Error, T, readonly unknown[]> & {
+  queryKey: DataTag<readonly unknown[], T, Error>;
+};
 
 /**
  * Whether a failed read is worth another try: never for a `DispatchError`
@@ -55,7 +72,7 @@ function staleUnlessFinished(finished: boolean): number {
  * await queryClient.prefetchQuery(jobQueryOptions(client, id));
  * ```
  */
-export function jobQueryOptions<P = unknown>(client: Dispatch, jobId: string) {
+export function jobQueryOptions<P = unknown>(client: Dispatch, jobId: string): DispatchQueryOptions<Job<P>> {
   return queryOptions({
     queryKey: dispatchKeys.job(jobId),
     queryFn: async (context): Promise<Job<P>> => {
@@ -97,7 +114,10 @@ export function jobQueryOptions<P = unknown>(client: Dispatch, jobId: string) {
  * data?.steps.map((step) => step.name);
  * ```
  */
-export function workflowRunQueryOptions<I = unknown, O = unknown>(client: Dispatch, runId: string) {
+export function workflowRunQueryOptions<I = unknown, O = unknown>(
+  client: Dispatch,
+  runId: string,
+): DispatchQueryOptions<WorkflowRunData<I, O>> {
   return queryOptions({
     queryKey: dispatchKeys.workflowRun(runId),
     queryFn: async (context): Promise<WorkflowRunData<I, O>> => {
