@@ -29,9 +29,9 @@ import type { EventListener, SubscribeOptions, Subscription } from "./subscripti
 /** Options of `enqueue`. */
 export interface EnqueueOptions extends RequestOptions {
   /** Default `"default"`. */
-  queue?: string;
+  queue?: string | undefined;
   /** Higher runs first. Default 0. */
-  priority?: number;
+  priority?: number | undefined;
 }
 
 /**

@@ -15,9 +15,9 @@ export type DispatchErrorCode =
 /** Options shared by every Dispatch error. */
 export interface DispatchErrorOptions {
   /** Overrides the classification derived from `code`. */
-  retryable?: boolean;
+  retryable?: boolean | undefined;
   /** Extra text the server sent in `error.details`. */
-  details?: string;
+  details?: string | undefined;
   cause?: unknown;
 }
 

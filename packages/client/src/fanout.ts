@@ -21,15 +21,15 @@ export interface FanoutClient {
 
 /** Options of `waitForJob` and `gather`. */
 export interface WaitOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Gives up after this many ms. Default: no limit (jobs may run for hours). */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * Re-reads the job this often, in ms. The server publishes no event when a
    * job is cancelled, so without it a cancelled job would be waited on
    * forever. Default 10 000.
    */
-  pollInterval?: number;
+  pollInterval?: number | undefined;
 }
 
 /** One job's outcome in `gather`. */

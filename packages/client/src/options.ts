@@ -32,27 +32,27 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 /** Options of `new Dispatch(options)`. */
 export interface DispatchOptions {
   /** `wss://host/dwp`. Default: `DISPATCH_URL` from the environment (not in browsers). */
-  url?: string;
+  url?: string | undefined;
   /** Default: `DISPATCH_TOKEN` from the environment (not in browsers). */
-  token?: TokenProvider;
+  token?: TokenProvider | undefined;
   /** Wire format. Default `"json"`. */
-  format?: Format;
+  format?: Format | undefined;
   /** Reconnect after a drop. Default `true`. */
-  reconnect?: boolean;
+  reconnect?: boolean | undefined;
   /** Reconnection attempts before giving up. Default `Infinity`. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Per-request timeout in ms. Default 30 000. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Ping interval in ms; 0 disables. Default 15 000. */
-  heartbeatInterval?: number;
+  heartbeatInterval?: number | undefined;
   /** Default `globalThis.WebSocket`. Pass `ws` on Node 20. */
-  WebSocket?: WebSocketConstructor;
+  WebSocket?: WebSocketConstructor | undefined;
   /** Default `globalThis.fetch`; used for slow requests over HTTP RPC. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Allow a plain `ws:` URL to a host other than loopback. Default `false`. */
-  allowInsecure?: boolean;
+  allowInsecure?: boolean | undefined;
   /** Reports ignored frames and fallbacks. `DISPATCH_DEBUG=1` also logs every frame. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /**
    * How `workflow.start` (which the server answers only after the whole run)
    * travels: `"socket"` (a second WebSocket per call, closed after it) or `"rpc"`
@@ -61,10 +61,10 @@ export interface DispatchOptions {
    * timeout, `close()`, a closed page) makes a sleeping or waiting run fail
    * with `context canceled`; over a socket it runs on.
    */
-  slowRequests?: "auto" | "rpc" | "socket";
+  slowRequests?: "auto" | "rpc" | "socket" | undefined;
   /** Reconnection delay bounds in ms (jittered). Default 500 and 10 000. */
-  minReconnectDelay?: number;
-  maxReconnectDelay?: number;
+  minReconnectDelay?: number | undefined;
+  maxReconnectDelay?: number | undefined;
   /**
    * `"websocket"` (default): one WebSocket session carries everything.
    * `"sse"`: for networks that block WebSockets; subscriptions ride
@@ -72,7 +72,7 @@ export interface DispatchOptions {
    * HTTP RPC (`POST /dwp/rpc`); no WebSocket is opened, and `url` may also be
    * the `https://host/dwp` base.
    */
-  transport?: Transport;
+  transport?: Transport | undefined;
 }
 
 /** How a `Dispatch` client reaches the server. */

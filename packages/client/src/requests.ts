@@ -12,9 +12,9 @@ import { timerDelay } from "./timer-delay.js";
 /** Per-call options of every request method. */
 export interface RequestOptions {
   /** Rejects with `AbortError` when aborted; a frame already sent is not recalled. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Overrides the client's request timeout, in ms. */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 interface Pending {

@@ -33,11 +33,11 @@ export interface RpcClientOptions {
   /** The raw token, or a function asked before every call. */
   token: TokenProvider;
   /** Default `globalThis.fetch`. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Per-request timeout in ms. Default 30 000. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Allow plain `http:`/`ws:` to a host other than loopback. Default `false`. */
-  allowInsecure?: boolean;
+  allowInsecure?: boolean | undefined;
 }
 
 /** The typed request methods of `Dispatch`, one HTTP request each, without subscriptions. */

@@ -10,13 +10,13 @@ export type EventListener<E extends StreamEvent = StreamEvent> = (event: E) => v
 /** Options of `client.subscribe`. */
 export interface SubscribeOptions<E extends StreamEvent = StreamEvent> {
   /** Receives every event; without an iterator nothing is buffered. */
-  listener?: EventListener<E>;
+  listener?: EventListener<E> | undefined;
   /**
    * Most events buffered for the iterator. Past it the oldest are dropped and
    * a gap is reported for this channel. Default 50,000; `Infinity` turns
    * the bound off.
    */
-  maxBuffered?: number;
+  maxBuffered?: number | undefined;
   /**
    * Called once when the subscription ends: with `undefined` after
    * `unsubscribe()` or the client's `close()`, with the error when the server
@@ -24,7 +24,7 @@ export interface SubscribeOptions<E extends StreamEvent = StreamEvent> {
    * whose scopes changed), or when the connection was lost for good. A
    * listener-only subscription learns of its end nowhere else.
    */
-  onEnd?: (error: unknown) => void;
+  onEnd?: ((error: unknown) => void) | undefined;
 }
 
 /** What a subscription needs from its client. */

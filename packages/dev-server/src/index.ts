@@ -37,34 +37,34 @@ export type { RestartOptions } from "./faults.js";
 
 export interface DevServerOptions {
   /** TCP port; `0` (the default) picks a free one. */
-  port?: number;
+  port?: number | undefined;
   /** Interface to bind; default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /**
    * Accepted tokens and their identities. When omitted every token (even an
    * empty one) is accepted with scope `*`, like the Go NoopAuthenticator.
    */
-  tokens?: TokenTable;
+  tokens?: TokenTable | undefined;
   /** Job handlers by job name. */
-  jobs?: Record<string, JobHandler>;
+  jobs?: Record<string, JobHandler> | undefined;
   /** Workflow handlers by workflow name. */
-  workflows?: Record<string, WorkflowHandler>;
+  workflows?: Record<string, WorkflowHandler> | undefined;
   /**
    * Send msgpack frames as WebSocket TEXT messages, as the Go server does
    * (browsers and default `ws` clients then fail the connection). Default
    * `false`: msgpack goes out as BINARY messages.
    */
-  msgpackAsText?: boolean;
+  msgpackAsText?: boolean | undefined;
   /** Jobs run at once; default 10 (Go's default). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Retry delay in ms for a 1-based attempt; default Go's jittered exponential backoff. */
-  backoff?: (attempt: number) => number;
+  backoff?: ((attempt: number) => number) | undefined;
   /**
    * Queues the workers take jobs from. Default: every queue. (A Go worker
    * polls only the queues it is configured with, `default` unless told; pass
    * `["default"]` to reproduce that.)
    */
-  queues?: readonly string[];
+  queues?: readonly string[] | undefined;
 }
 
 export interface DevServer {

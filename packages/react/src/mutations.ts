@@ -26,19 +26,19 @@ export type DispatchMutationOptions<TData, TVariables> = Omit<
 /** Variables of `useEnqueue().mutate`. */
 export interface EnqueueVariables extends Pick<EnqueueOptions, "queue" | "priority" | "timeout"> {
   name: string;
-  payload?: unknown;
+  payload?: unknown | undefined;
 }
 
 /** Variables of `useStartWorkflow().mutate`. */
 export interface StartWorkflowVariables {
   name: string;
-  input?: unknown;
+  input?: unknown | undefined;
 }
 
 /** Variables of `usePublishEvent().mutate`. */
 export interface PublishEventVariables {
   name: string;
-  payload?: unknown;
+  payload?: unknown | undefined;
 }
 
 /** Runs our cache seeding, then the caller's own `onSuccess`. */

@@ -7,7 +7,7 @@ import { type ClientSource, DispatchContext } from "./use-dispatch.js";
 /** Props of `DispatchProvider`. */
 export interface DispatchProviderProps {
   /** `wss://host/dwp`. Ignored when `client` is given. */
-  url?: string;
+  url?: string | undefined;
   /**
    * A token, or a function (sync or async) asked on every (re)connect, so a
    * refreshed token is picked up without recreating the client. While it is
@@ -18,18 +18,18 @@ export interface DispatchProviderProps {
    */
   token?: TokenProvider | undefined;
   /** Wire format. Default `"json"`. */
-  format?: Format;
+  format?: Format | undefined;
   /** Use this client instead of creating one. The provider never closes it. */
-  client?: Dispatch;
+  client?: Dispatch | undefined;
   /** Default: the surrounding `QueryClientProvider`'s client, else a new one. */
-  queryClient?: QueryClient;
+  queryClient?: QueryClient | undefined;
   /**
    * Any other client option (`WebSocket`, `timeout`, `logger`, …). Read once,
    * when the client is created; change `url`, `format` or the provider's
    * `key` to start a new client.
    */
-  options?: Omit<DispatchOptions, "url" | "token" | "format">;
-  children?: ReactNode;
+  options?: Omit<DispatchOptions, "url" | "token" | "format"> | undefined;
+  children?: ReactNode | undefined;
 }
 
 const isServer = (): boolean => typeof window === "undefined";

@@ -11,17 +11,17 @@ import { useLiveFeed } from "./use-live-feed.js";
 /** Options of `useChannel`. */
 export interface UseChannelOptions<E extends StreamEvent = StreamEvent> {
   /** Subscribe only when `true`. Default `true`. */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /** Most events kept (the newest). Default 200. */
-  limit?: number;
+  limit?: number | undefined;
   /** Called with each event as it arrives (not batched), except while paused. */
-  onEvent?: (event: E) => void;
+  onEvent?: ((event: E) => void) | undefined;
   /**
    * Freeze what this component shows. The subscription and the shared
    * buffer keep going, so unpausing shows the latest events with no gap.
    * Default `false`.
    */
-  paused?: boolean;
+  paused?: boolean | undefined;
 }
 
 /** What `useChannel` returns. */

@@ -11,11 +11,11 @@ import { useLiveFeed } from "./use-live-feed.js";
 /** Options of `useJob`. */
 export interface UseJobOptions {
   /** Read and subscribe only when `true`. Default `true`. */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /** Release the subscription once the job completed or failed (not on a cancel, which the Go executor may overwrite). Default `true`. */
-  stopOnTerminal?: boolean;
+  stopOnTerminal?: boolean | undefined;
   /** Called with each event of the job as it arrives (not batched). */
-  onEvent?: (event: JobEvent) => void;
+  onEvent?: ((event: JobEvent) => void) | undefined;
 }
 
 /** What live hooks add to a query result. */

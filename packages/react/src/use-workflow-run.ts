@@ -12,11 +12,11 @@ import { useLiveFeed } from "./use-live-feed.js";
 /** Options of `useWorkflowRun`. */
 export interface UseWorkflowRunOptions {
   /** Read and subscribe only when `true`. Default `true`. */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /** Release the subscription once the run finished. Default `true`. */
-  stopOnTerminal?: boolean;
+  stopOnTerminal?: boolean | undefined;
   /** Called with each event of the run as it arrives (not batched). */
-  onEvent?: (event: WorkflowEvent) => void;
+  onEvent?: ((event: WorkflowEvent) => void) | undefined;
 }
 
 /** What `useWorkflowRun` returns: the query result for `{ run, steps }`, flattened, plus live extras. */

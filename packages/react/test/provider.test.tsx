@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/reac
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { StrictMode } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { DispatchProvider, useDispatch, useJob } from "../src/index.js";
+import { DispatchProvider, useChannel, useDispatch, useJob } from "../src/index.js";
 
 const URL = "ws://127.0.0.1:7779/dwp";
 const mock = createMockDispatch({ url: URL });
@@ -151,6 +151,36 @@ describe("DispatchProvider", () => {
     }
     expect(client.state).toBe("open");
     client.close();
+  });
+
+  it("takes undefined props and hook options as their defaults (exactOptionalPropertyTypes)", async () => {
+    // What an app passes from its environment or its own optional props.
+    const env: Record<string, string | undefined> = {};
+    mock.handle("job.get", () => wireJob({ id: ID, state: "running" }));
+    function Defaults() {
+      const { data } = useJob(ID, { enabled: undefined, stopOnTerminal: undefined, onEvent: undefined });
+      const feed = useChannel("jobs", {
+        enabled: undefined,
+        limit: undefined,
+        paused: undefined,
+        onEvent: undefined,
+      });
+      return <p>{`${data?.state ?? "loading"} ${feed.isLive ? "live" : "off"}`}</p>;
+    }
+    render(
+      <DispatchProvider
+        url={env.DISPATCH_URL ?? URL}
+        token="dk_test_env"
+        format={undefined}
+        client={undefined}
+        queryClient={undefined}
+        options={{ heartbeatInterval: undefined, timeout: undefined, logger: undefined }}
+      >
+        <Defaults />
+      </DispatchProvider>,
+    );
+    await screen.findByText("running live");
+    expect(mock.sent("auth")[0]?.data).toMatchObject({ token: "dk_test_env", format: "json" });
   });
 
   it("explains a missing provider", () => {

@@ -7,12 +7,15 @@ import type {
   SubscribeResult,
 } from "./types.js";
 
-/** `job.enqueue` request data. `payload` is sent as raw JSON, never pre-stringified. */
+/**
+ * `job.enqueue` request data. `payload` is sent as raw JSON, never
+ * pre-stringified; left out, it is `null`, as with `enqueue(name)`.
+ */
 export interface EnqueueParams {
   name: string;
-  payload: unknown;
-  queue?: string;
-  priority?: number;
+  payload?: unknown;
+  queue?: string | undefined;
+  priority?: number | undefined;
 }
 
 /**
@@ -51,7 +54,11 @@ export const SLOW_METHODS: ReadonlySet<string> = new Set(["workflow.start"]);
 export const SLOW_REQUEST_TIMEOUT = 15 * 60_000;
 
 /** `options` with the slow-method default timeout filled in where none was given. */
-export function withSlowTimeout<O extends { timeout?: number }>(method: string, options: O, base: number): O {
+export function withSlowTimeout<O extends { timeout?: number | undefined }>(
+  method: string,
+  options: O,
+  base: number,
+): O {
   if (!SLOW_METHODS.has(method) || options.timeout !== undefined) return options;
   return { ...options, timeout: Math.max(base, SLOW_REQUEST_TIMEOUT) };
 }

@@ -23,13 +23,13 @@ export interface MockDispatchOptions {
    * token its scopes (`{ dk_test_ro: ["job:read"] }`) and a call it lacks one
    * for is refused with 403, as the server does.
    */
-  tokens?: MockTokens;
+  tokens?: MockTokens | undefined;
   /**
    * Answer one request at a time per connection, as the Go server does (a
    * held answer delays the connection's later requests, pings and credit
    * grants; events still flow). Default `true`; `false` answers each at once.
    */
-  sequential?: boolean;
+  sequential?: boolean | undefined;
 }
 
 /** The request data of `method`: typed for DWP methods, `unknown` for others. */

@@ -167,29 +167,29 @@ export class EngineError extends Error {
 
 /** Engine tuning; every field has the Go server's default. */
 export interface EngineOptions {
-  jobs?: Record<string, JobHandler>;
-  workflows?: Record<string, WorkflowHandler>;
+  jobs?: Record<string, JobHandler> | undefined;
+  workflows?: Record<string, WorkflowHandler> | undefined;
   /** Jobs run at once (Go default 10). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /**
    * Delay before retry `attempt` (1-based), in ms. Default: Go's exponential
    * backoff with full jitter, 1 s initial, 60 s cap.
    */
-  backoff?: (attempt: number) => number;
+  backoff?: ((attempt: number) => number) | undefined;
   /** Retries before the dead-letter queue (Go default 3). */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * Queues the pool polls (Go `Config.Queues`, default `["default"]`): a job
    * enqueued on any other queue stays `pending`. `[]` polls every queue.
    */
-  queues?: readonly string[];
+  queues?: readonly string[] | undefined;
   /** How often running jobs get `heartbeat_at` (Go default 10 s); 0 disables. */
-  heartbeatIntervalMs?: number;
+  heartbeatIntervalMs?: number | undefined;
   /**
    * Running jobs whose heartbeat (or start) is older than this are reset to
    * `pending` and run again (Go default 30 s); 0 disables.
    */
-  staleJobThresholdMs?: number;
+  staleJobThresholdMs?: number | undefined;
 }
 
 /** The in-memory engine behind the dev server's DWP handlers. */
