@@ -91,6 +91,20 @@ describe("npm run check:packages", () => {
     });
   }
 
+  it("no member marked @internal reaches a published .d.ts", () => {
+    // Subscription.deliver/confirm/end would let a user forge events into an iterator.
+    const leaked: string[] = [];
+    for (const pkg of PUBLISHED) {
+      const dist = resolve(ROOT, pkg, "dist");
+      for (const file of readdirSync(dist, { recursive: true, encoding: "utf8" })) {
+        if (file.endsWith(".d.ts") && readFileSync(join(dist, file), "utf8").includes("@internal")) {
+          leaked.push(`${pkg}/dist/${file}`);
+        }
+      }
+    }
+    expect(leaked).toEqual([]);
+  });
+
   it("every size-limit budget holds", () => {
     expect(verdict("size-limit"), section("size-limit")).toBe("ok");
   });
