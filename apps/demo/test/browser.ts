@@ -1,10 +1,12 @@
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type LaunchOptions, type Page } from "playwright-core";
 
 /** Debian's chromium; tool-specific browser downloads are not used. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export function launchChromium(): Promise<Browser> {
+/** Launches Debian's Chromium headless with the project's flags; `options` adds to them. */
+export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({
+    ...options,
     executablePath: CHROMIUM,
     args: [
       "--headless",

@@ -83,6 +83,7 @@ export class Connection {
         }),
       message: (data, socket) => this.#onMessage(data, socket),
       close: (code, reason, socket) => this.#onClose(code, reason, socket),
+      suspend: () => this.#replace("the page went into the back/forward cache"),
       unconstructible: (err) => {
         const why = `could not open a WebSocket to ${options.url}: ${err instanceof Error ? err.message : err}`;
         this.close(new ConnectionError(why, { closed: true, cause: err, retryable: false }));

@@ -22,7 +22,7 @@ describe("reconnect backoff (fake socket, fake timers)", () => {
     expect(FakeSocket.instances).toHaveLength(3);
   });
 
-  it("jitters reconnection delays between half and one and a half times the base", async () => {
+  it("jitters reconnection delays between half and all of the base", async () => {
     const delays: number[] = [];
     for (const random of [0, 0.99]) {
       FakeSocket.reset();
@@ -35,11 +35,11 @@ describe("reconnect backoff (fake socket, fake timers)", () => {
       spy.mockRestore();
       client.close();
     }
-    // The first retry waits base × (0.5 + random), to the 10 ms step above.
+    // The first retry waits base × (0.5 + random / 2), to the 10 ms step above.
     expect(delays[0]).toBeGreaterThanOrEqual(500);
     expect(delays[0]).toBeLessThanOrEqual(510);
-    expect(delays[1]).toBeGreaterThanOrEqual(1490);
-    expect(delays[1]).toBeLessThanOrEqual(1500);
+    expect(delays[1]).toBeGreaterThanOrEqual(995);
+    expect(delays[1]).toBeLessThanOrEqual(1000);
   });
 
   it("setting one bound alone moves the other's default to fit", async () => {
@@ -57,7 +57,29 @@ describe("reconnect backoff (fake socket, fake timers)", () => {
     };
     // The minimum (500 ms by default) comes down to a 100 ms maximum.
     expect(await firstRetry({ maxReconnectDelay: 100 })).toBeLessThanOrEqual(100);
-    // The maximum (10 s by default) goes up to a 20 s minimum: 1.49 × 20 s, capped at 20 s.
-    expect(await firstRetry({ minReconnectDelay: 20_000 })).toBe(20_000);
+    // The maximum (10 s by default) goes up to a 20 s minimum: 0.995 × 20 s.
+    expect(await firstRetry({ minReconnectDelay: 20_000 })).toBe(19_900);
+  });
+
+  it("keeps jittering at the cap, so clients do not settle into one rhythm", async () => {
+    const { client } = await openClient({ minReconnectDelay: 1000, maxReconnectDelay: 2000 });
+    let sockets = 1;
+    const gaps: number[] = [];
+    FakeSocket.latest().drop();
+    // Every attempt fails at once: the server stays down.
+    for (const random of [0, 0.99, 0, 0.99, 0, 0.99]) {
+      const spy = vi.spyOn(Math, "random").mockReturnValue(random);
+      const start = Date.now();
+      for (let i = 0; i < 1000 && FakeSocket.instances.length === sockets; i++)
+        await vi.advanceTimersByTimeAsync(10);
+      gaps.push(Date.now() - start);
+      spy.mockRestore();
+      sockets = FakeSocket.instances.length;
+      FakeSocket.latest().drop();
+    }
+    // The last attempts are at the 2 s cap, and still spread from 1 s to 2 s.
+    expect(gaps.slice(-2)[0]).toBeLessThanOrEqual(1010);
+    expect(gaps.slice(-1)[0]).toBeGreaterThanOrEqual(1980);
+    client.close();
   });
 });

@@ -1,6 +1,7 @@
 import ReconnectingWebSocket from "partysocket/ws";
 import type { WireMessage } from "./codecs/codec.js";
 import type { WebSocketConstructor } from "./options.js";
+import { knownOffline, watchPage } from "./page-lifecycle.js";
 
 /** What the connection hears from each underlying socket, tagged with it. */
 export interface SocketEvents {
@@ -11,6 +12,11 @@ export interface SocketEvents {
   close(code: number, reason: string, socket: WebSocket): void;
   /** The constructor threw (a bad URL, a blocked port, mixed content, a stand-in): retrying cannot help. */
   unconstructible(error: unknown): void;
+  /**
+   * The page is going into the back/forward cache: drop the session now, and
+   * call `replace`. No socket is opened until the page is shown again.
+   */
+  suspend(): void;
 }
 
 type NativeConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
@@ -21,6 +27,8 @@ export interface SocketOptions {
   WebSocket: WebSocketConstructor;
   minReconnectDelay: number;
   maxReconnectDelay: number;
+  /** Off, a drop closes the client for good: the page's events must not cause one. */
+  reconnect: boolean;
 }
 
 /**
@@ -68,6 +76,7 @@ const STABLE_MS = 5000;
 export class ReconnectingSocket {
   readonly #rws: ReconnectingWebSocket;
   readonly #options: SocketOptions;
+  readonly #events: SocketEvents;
   /** Connects since the last socket that stayed open; sets the backoff. */
   #attempt = 0;
   /** The next connect goes out at once. */
@@ -76,9 +85,13 @@ export class ReconnectingSocket {
   #closed = false;
   /** Ends the backoff wait in progress: the connect goes now. */
   #goNow: (() => void) | undefined;
+  /** The page is in the back/forward cache: no connect until it is shown. */
+  #suspended = false;
+  #unwatch: (() => void) | undefined;
 
   constructor(options: SocketOptions, events: SocketEvents) {
     this.#options = options;
+    this.#events = events;
     const tapped: SocketEvents = {
       ...events,
       open: (socket) => {
@@ -110,6 +123,8 @@ export class ReconnectingSocket {
   /** Opens (or re-opens after `close`) the connection. */
   open(): void {
     this.#closed = false;
+    this.#suspended = false;
+    if (this.#options.reconnect) this.#unwatch ??= watchPage(this.#page);
     this.#attempt = 0;
     this.#now = true;
     this.#rws.reconnect();
@@ -132,6 +147,8 @@ export class ReconnectingSocket {
   /** Closes for good; no reconnection. */
   close(): void {
     this.#closed = true;
+    this.#unwatch?.();
+    this.#unwatch = undefined;
     this.#rws.close(1000, "client closed");
     // partysocket sees that it was closed and opens nothing.
     this.#goNow?.();
@@ -141,6 +158,22 @@ export class ReconnectingSocket {
     this.#rws.send(data as string);
   }
 
+  readonly #page = {
+    resume: (): void => {
+      this.#suspended = false;
+      if (!this.#goNow) return;
+      this.#attempt = 0;
+      this.#goNow();
+    },
+    suspend: (): void => {
+      if (this.#closed) return;
+      this.#suspended = true;
+      // The server then drops the session and stops sending to a frozen
+      // page; the connection re-subscribes, with a gap, once it is shown.
+      this.#events.suspend();
+    },
+  };
+
   /** partysocket awaits this before each connect: the backoff lives here. */
   #nextUrl(): Promise<string> {
     const { url, minReconnectDelay: min, maxReconnectDelay: max } = this.#options;
@@ -148,19 +181,23 @@ export class ReconnectingSocket {
     this.#openedAt = undefined;
     // partysocket asks for the URL before it checks whether it was closed:
     // closed meanwhile, it gets one at once and opens nothing.
-    if (this.#now || this.#closed) {
+    if (this.#closed || (this.#now && !this.#suspended)) {
       this.#now = false;
       return Promise.resolve(url);
     }
-    // Jittered, so a fleet of clients does not reconnect in lockstep after a restart.
-    const delay = Math.min(max, min * (0.5 + Math.random()) * 1.6 ** this.#attempt++);
+    // Jittered, so a fleet of clients does not reconnect in lockstep after a
+    // restart; at the cap too, where a bare maximum would freeze their pattern.
+    const delay = Math.min(max, min * 1.6 ** this.#attempt++) * (0.5 + Math.random() / 2);
     return new Promise((resolve) => {
       const go = () => {
         clearTimeout(timer);
         this.#goNow = undefined;
         resolve(url);
       };
-      const timer = setTimeout(go, delay);
+      // Hidden in the cache, no timer: the page's return resumes. Known
+      // offline, the 'online' event resumes, or at worst the longest delay:
+      // every attempt meanwhile would fail and log a network error.
+      const timer = this.#suspended ? undefined : setTimeout(go, knownOffline() ? max : delay);
       this.#goNow = go;
     });
   }

@@ -24,6 +24,18 @@ function Probe() {
   return <p>{data?.state ?? "loading"}</p>;
 }
 
+/** Every hook option given as undefined. */
+function Defaults() {
+  const { data } = useJob(ID, { enabled: undefined, stopOnTerminal: undefined, onEvent: undefined });
+  const feed = useChannel("jobs", {
+    enabled: undefined,
+    limit: undefined,
+    paused: undefined,
+    onEvent: undefined,
+  });
+  return <p>{`${data?.state ?? "loading"} ${feed.isLive ? "live" : "off"}`}</p>;
+}
+
 function Lonely() {
   useDispatch();
   return null;
@@ -157,16 +169,6 @@ describe("DispatchProvider", () => {
     // What an app passes from its environment or its own optional props.
     const env: Record<string, string | undefined> = {};
     mock.handle("job.get", () => wireJob({ id: ID, state: "running" }));
-    function Defaults() {
-      const { data } = useJob(ID, { enabled: undefined, stopOnTerminal: undefined, onEvent: undefined });
-      const feed = useChannel("jobs", {
-        enabled: undefined,
-        limit: undefined,
-        paused: undefined,
-        onEvent: undefined,
-      });
-      return <p>{`${data?.state ?? "loading"} ${feed.isLive ? "live" : "off"}`}</p>;
-    }
     render(
       <DispatchProvider
         url={env.DISPATCH_URL ?? URL}

@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { answer, FakeSocket, openFakeClient, settle, useFakeSockets } from "../test/fake-socket.js";
+
+/** The page the browser would be: its events, and whether it is online. */
+let page: EventTarget;
+let online: boolean;
+
+function dispatchPageEvent(type: "online" | "pageshow" | "pagehide", persisted = false): void {
+  page.dispatchEvent(Object.assign(new Event(type), { persisted }));
+}
+
+/** Advances fake time in 10 ms steps until `count` sockets exist, or `limitMs` passed. */
+async function socketsWithin(count: number, limitMs: number): Promise<number> {
+  for (let waited = 0; waited < limitMs && FakeSocket.instances.length < count; waited += 10) {
+    await vi.advanceTimersByTimeAsync(10);
+  }
+  return FakeSocket.instances.length;
+}
+
+describe("page lifecycle (fake socket, fake timers, a stand-in page)", () => {
+  useFakeSockets();
+  beforeEach(() => {
+    page = new EventTarget();
+    online = true;
+    vi.stubGlobal("addEventListener", page.addEventListener.bind(page));
+    vi.stubGlobal("removeEventListener", page.removeEventListener.bind(page));
+    vi.stubGlobal("navigator", {
+      get onLine() {
+        return online;
+      },
+    });
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("reconnects as soon as the network is back, not after the backoff", async () => {
+    const { client } = await openFakeClient({ minReconnectDelay: 8000, maxReconnectDelay: 30_000 });
+    FakeSocket.latest().drop();
+    expect(await socketsWithin(2, 1000)).toBe(1);
+    dispatchPageEvent("online");
+    await settle();
+    expect(FakeSocket.instances).toHaveLength(2);
+    client.close();
+  });
+
+  it("while known offline, waits for the network instead of failing attempt after attempt", async () => {
+    const { client } = await openFakeClient({ minReconnectDelay: 100, maxReconnectDelay: 10_000 });
+    online = false;
+    FakeSocket.latest().drop();
+    // At 100 ms and up, several attempts would have gone out in 9 s.
+    expect(await socketsWithin(2, 9000)).toBe(1);
+    online = true;
+    dispatchPageEvent("online");
+    await settle();
+    expect(FakeSocket.instances).toHaveLength(2);
+    client.close();
+  });
+
+  it("tries again at the longest delay when the 'online' event never comes", async () => {
+    const { client } = await openFakeClient({ minReconnectDelay: 100, maxReconnectDelay: 10_000 });
+    online = false;
+    FakeSocket.latest().drop();
+    expect(await socketsWithin(2, 10_100)).toBe(2);
+    client.close();
+  });
+
+  it("lets go of the session when the page enters the back/forward cache, and resumes at once when shown", async () => {
+    const { client } = await openFakeClient({ heartbeatInterval: 0 });
+    const sub = client.subscribe("jobs");
+    answer(FakeSocket.latest(), "subscribe");
+    await sub.ready;
+    const gaps: string[][] = [];
+    client.onGap((gap) => gaps.push(gap.channels));
+
+    dispatchPageEvent("pagehide", true);
+    expect(FakeSocket.latest().readyState).toBe(3);
+    expect(client.state).toBe("reconnecting");
+    // Hidden, nothing connects, however long (timers would be frozen anyway).
+    expect(await socketsWithin(2, 60_000)).toBe(1);
+
+    dispatchPageEvent("pageshow", true);
+    await settle();
+    expect(FakeSocket.instances).toHaveLength(2);
+    const second = FakeSocket.latest();
+    second.accept();
+    await settle();
+    second.acceptAuth("json", "ws_2");
+    answer(second, "subscribe");
+    await settle();
+    expect(client.state).toBe("open");
+    expect(gaps).toEqual([["jobs"]]);
+    client.close();
+  });
+
+  it("ignores a page that unloads for good, or is shown for the first time", async () => {
+    const { client } = await openFakeClient({ heartbeatInterval: 0 });
+    dispatchPageEvent("pagehide", false);
+    dispatchPageEvent("pageshow", false);
+    await settle();
+    expect(client.state).toBe("open");
+    expect(FakeSocket.instances).toHaveLength(1);
+    client.close();
+  });
+
+  it("stops listening to the page when closed, and never listens with reconnect off", async () => {
+    const add = vi.fn(page.addEventListener.bind(page));
+    const remove = vi.fn(page.removeEventListener.bind(page));
+    vi.stubGlobal("addEventListener", add);
+    vi.stubGlobal("removeEventListener", remove);
+    const { client } = await openFakeClient({ heartbeatInterval: 0 });
+    expect(add.mock.calls.map(([type]) => type).sort()).toEqual(["online", "pagehide", "pageshow"]);
+    client.close();
+    expect(remove.mock.calls.map(([type]) => type).sort()).toEqual(["online", "pagehide", "pageshow"]);
+    add.mockClear();
+    const { client: once } = await openFakeClient({ heartbeatInterval: 0, reconnect: false });
+    expect(add).not.toHaveBeenCalled();
+    once.close();
+  });
+});
