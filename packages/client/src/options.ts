@@ -104,7 +104,8 @@ const noWebSocket = class {
   }
 } as unknown as WebSocketConstructor;
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|[^.]+\.localhost)$/i;
+// RFC 6761: every name under .localhost is loopback, and browsers resolve it so.
+const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|([^.]+\.)*localhost\.?)$/i;
 
 /**
  * Checks a DWP URL: `wss:` (or `https:` where `http` is allowed, for HTTP

@@ -83,7 +83,14 @@ describe("bad input gets clear, typed errors", () => {
       () => new Dispatch({ url: "ws://api.example.com/dwp", token: "t", WebSocket, allowInsecure: true }),
     ).not.toThrow();
     expect(() => new Dispatch({ url: "wss://api.example.com/dwp", token: "t", WebSocket })).not.toThrow();
-    expect(() => new Dispatch({ url: "ws://[::1]:1/dwp", token: "t", WebSocket })).not.toThrow();
+    for (const host of ["[::1]:1", "localhost", "app.localhost", "a.b.localhost", "localhost."]) {
+      expect(() => new Dispatch({ url: `ws://${host}/dwp`, token: "t", WebSocket }), host).not.toThrow();
+    }
+    for (const host of ["localhost.example.com", "notlocalhost", "127.0.0.1.example.com"]) {
+      expect(() => new Dispatch({ url: `ws://${host}/dwp`, token: "t", WebSocket }), host).toThrow(
+        /refusing plain ws:/,
+      );
+    }
     expect(() => new Dispatch({ url: "wss://x/dwp", token: "t", WebSocket, timeout: -1 })).toThrow(
       /timeout must be/,
     );
