@@ -22,7 +22,8 @@ function reply(res: ServerResponse, status: number, frame: Frame | undefined): v
     res.writeHead(status).end();
     return;
   }
-  const body = encodeFrameJson(frame) ?? "";
+  // Go's json.Encoder ends the value with a newline.
+  const body = `${encodeFrameJson(frame) ?? ""}\n`;
   res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
   res.end(body);
 }
@@ -40,6 +41,11 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+/** Whether Go's url.ParseQuery accepts a form: no `;` separators, and only whole `%XX` escapes. */
+function isGoForm(text: string): boolean {
+  return !text.includes(";") && !/%(?![0-9a-fA-F]{2})/.test(text);
+}
+
 export async function handleRpc(
   req: IncomingMessage,
   res: ServerResponse,
@@ -51,10 +57,18 @@ export async function handleRpc(
   try {
     // forge's Ctx.Bind (go-utils) decodes JSON only for exactly this content
     // type or none at all: a charset suffix fails. It decodes with a
-    // json.Decoder, which stops after the first value.
+    // json.Decoder, which stops after the first value. A form (what `curl -d`
+    // sends) is parsed and binds nothing: an empty frame goes on.
     const type = req.headers["content-type"] ?? "";
-    if (body === undefined || (type !== "" && type !== "application/json")) throw new Error("bind");
-    frame = decodeFrameJson(body, true);
+    if (body === undefined) throw new Error("bind");
+    if (type.startsWith("application/x-www-form-urlencoded")) {
+      if (!isGoForm(body.toString("latin1"))) throw new Error("bind");
+      frame = decodeFrameJson(Buffer.from("{}"), true);
+    } else if (type === "" || type === "application/json") {
+      frame = decodeFrameJson(body, true);
+    } else {
+      throw new Error("bind");
+    }
   } catch {
     return reply(res, 400, errorFrame("", 400, "invalid request body"));
   }

@@ -10,6 +10,7 @@ import type { Authenticator } from "./auth.js";
 import type { Broker } from "./broker.js";
 import { guardFrames, MAX_MESSAGE_BYTES } from "./frame-guard.js";
 import type { Handle } from "./handlers.js";
+import { handshakeRefusal, refusalResponse } from "./handshake-refusal.js";
 import { handleRpc } from "./rpc.js";
 import { Session } from "./session.js";
 import { handleSse } from "./sse.js";
@@ -39,7 +40,8 @@ export class Transport {
       handleProtocols: () => false,
       perMessageDeflate: false,
     });
-    this.http = createServer((req, res) => this.route(req, res));
+    // Go's http.Server takes 1 MiB of headers (and 4 KiB of slack); Node's default is 16 KiB.
+    this.http = createServer({ maxHeaderSize: (1 << 20) + 4096 }, (req, res) => this.route(req, res));
     this.http.on("connection", (socket: Socket) => {
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
@@ -47,7 +49,15 @@ export class Transport {
     this.http.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) =>
       this.upgrade(req, socket, head),
     );
-    this.http.on("clientError", (_err, socket: Socket) => socket.destroy());
+    // What Go's net/http writes for a request it cannot read, then it closes.
+    this.http.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+      if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
+      const text =
+        err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+      socket.end(
+        `HTTP/1.1 ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${text}`,
+      );
+    });
   }
 
   isSilenced = (socket: Socket): boolean => this.silenced.has(socket);
@@ -96,24 +106,34 @@ export class Transport {
 
   private route(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://localhost");
+    const path = routedPath(url);
+    // bunrouter's answer to a known path and another method: no Allow header.
     const allow = (method: string): boolean => {
       if (req.method === method) return true;
-      res.writeHead(405, { Allow: method }).end();
+      res.writeHead(405, { "Content-Length": 0 }).end();
       return false;
     };
     try {
-      if (url.pathname === "/dwp/rpc") {
+      if (path === "/dwp/rpc") {
         if (allow("POST")) {
           handleRpc(req, res, this.opts.authenticate, this.opts.handle).catch(() => {
             if (!res.headersSent) res.writeHead(500).end();
           });
         }
-      } else if (url.pathname === "/dwp/sse") {
+      } else if (path === "/dwp/sse") {
         if (allow("GET")) handleSse(req, res, url, this.opts.broker, this.opts.authenticate, this.isSilenced);
-      } else if (url.pathname === "/dwp") {
-        res.writeHead(400, { "Content-Type": "text/plain" }).end("Bad Request: WebSocket upgrade expected\n");
+      } else if (path === "/dwp") {
+        // Node routes here whatever lacks the upgrade headers; gobwas says which.
+        if (allow("GET"))
+          req.socket.end(refusalResponse(handshakeRefusal(req) ?? { status: 400, reason: "" }));
       } else {
-        res.writeHead(404, { "Content-Type": "text/plain" }).end("404 page not found\n");
+        res
+          .writeHead(404, {
+            "Content-Type": "text/plain; charset=utf-8",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Length": 19,
+          })
+          .end("404 page not found\n");
       }
     } catch {
       if (!res.headersSent) res.writeHead(500).end();
@@ -122,8 +142,17 @@ export class Transport {
 
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname !== "/dwp") {
+    if (routedPath(url) !== "/dwp") {
       socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    if (req.method !== "GET") {
+      socket.end("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    const refusal = handshakeRefusal(req);
+    if (refusal) {
+      socket.end(refusalResponse(refusal));
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -131,4 +160,9 @@ export class Transport {
       new Session(ws, socket, { ...this.opts, isSilenced: this.isSilenced });
     });
   }
+}
+
+/** forge strips trailing slashes before routing: `/dwp/rpc/` is `/dwp/rpc`. */
+function routedPath(url: URL): string {
+  return url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") || "/" : url.pathname;
 }
