@@ -1,4 +1,11 @@
-import { AuthError, Dispatch, type DispatchOptions, type Format, type TokenProvider } from "@dispatch/client";
+import {
+  AuthError,
+  Dispatch,
+  type DispatchOptions,
+  type Format,
+  type TokenProvider,
+  ValidationError,
+} from "@dispatch/client";
 import { QueryClient, QueryClientContext, QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { dispatchKeys } from "./keys.js";
@@ -40,7 +47,7 @@ const serverClient = new Proxy(
   {
     get(_target, property) {
       if (typeof property !== "string" || property === "then") return undefined;
-      throw new Error(
+      throw new ValidationError(
         `client.${property} is not available during server rendering: use the Dispatch client in effects or event handlers`,
       );
     },

@@ -1,4 +1,4 @@
-import type { Dispatch } from "@dispatch/client";
+import { type Dispatch, ValidationError } from "@dispatch/client";
 import { createContext, useContext } from "react";
 
 /** Hands out the provider's client, creating it on first use. */
@@ -28,7 +28,7 @@ export const DispatchContext = createContext<ClientSource | null>(null);
 export function useDispatch(): Dispatch {
   const source = useContext(DispatchContext);
   if (source === null) {
-    throw new Error("useDispatch() needs a <DispatchProvider> above this component");
+    throw new ValidationError("useDispatch() needs a <DispatchProvider> above this component");
   }
   return source.get();
 }

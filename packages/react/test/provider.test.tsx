@@ -1,4 +1,4 @@
-import type { Dispatch } from "@dispatch/client";
+import { type Dispatch, DispatchError } from "@dispatch/client";
 import { createMockDispatch, jobEvent, wireJob } from "@dispatch/client/testing";
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
@@ -187,5 +187,7 @@ describe("DispatchProvider", () => {
 
   it("explains a missing provider", () => {
     expect(() => render(<Lonely />)).toThrow(/DispatchProvider/);
+    // One base class for every error the SDK throws.
+    expect(() => render(<Lonely />)).toThrow(DispatchError);
   });
 });

@@ -3,7 +3,7 @@
  * Server rendering: no socket, no throw, and hooks render data fetched over
  * HTTP RPC on the server and handed over with TanStack's dehydrate/HydrationBoundary.
  */
-import { createRpcClient, type Job, type WebSocketConstructor } from "@dispatch/client";
+import { createRpcClient, DispatchError, type Job, type WebSocketConstructor } from "@dispatch/client";
 import { createDevServer, type DevServer } from "@dispatch/dev-server";
 import { dehydrate, HydrationBoundary, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
@@ -132,5 +132,6 @@ describe("server rendering", () => {
     expect(() => renderPage(new QueryClient(), <ReadsClientInRender />, vi.fn())).toThrow(
       /not available during server rendering/,
     );
+    expect(() => renderPage(new QueryClient(), <ReadsClientInRender />, vi.fn())).toThrow(DispatchError);
   });
 });
