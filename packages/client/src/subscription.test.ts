@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import { ConnectionError } from "./errors.js";
 import type { StreamEvent } from "./protocol/types.js";
 import { Subscription, type SubscriptionHost } from "./subscription.js";
@@ -26,6 +26,14 @@ function host(): SubscriptionHost & { released: number; overflows: number } {
 }
 
 describe("Subscription", () => {
+  it("types an ended iterator's value as undefined, not any", () => {
+    const sub = new Subscription<StreamEvent>("jobs", host());
+    expectTypeOf(sub[Symbol.asyncIterator]().next()).resolves.toEqualTypeOf<
+      IteratorResult<StreamEvent, undefined>
+    >();
+    sub.end();
+  });
+
   it("rejects ready with a ConnectionError when it ends before the server confirmed it", async () => {
     const sub = new Subscription("jobs", host());
     await sub.unsubscribe();

@@ -109,7 +109,7 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
     return this.#host.release(this as unknown as Subscription);
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<E> {
+  [Symbol.asyncIterator](): AsyncIterator<E, undefined> {
     if (this.#iterating) {
       // Two readers would each get every other event: nothing says so, and
       // both views are wrong. A second subscription shares the wire one.
