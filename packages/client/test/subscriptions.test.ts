@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { JobEvent, StreamEvent } from "../src/protocol/types.js";
 import type { Subscription } from "../src/subscription.js";
+import { jobEvent } from "../src/testing/index.js";
 import { clientFor, formats, startServer } from "./setup.js";
 
 const jobs = { "send-email": async () => {} };
@@ -97,5 +98,17 @@ describe.each(formats)("subscriptions over %s", (format) => {
     await expect(sub.ready).rejects.toMatchObject({ code: 403, message: "insufficient permissions" });
     await expect(collect(sub, () => true)).rejects.toMatchObject({ code: 403 });
     expect(client.state).toBe("open");
+  });
+});
+
+describe("the testing kit's events on the dev server", () => {
+  it("publish() takes what jobEvent() builds, and subscribers get it", async () => {
+    const server = await startServer();
+    const { client } = clientFor(server);
+    const sub = client.subscribe("job:job_01h455vb4pex5vsknk084sn02q");
+    await sub.ready;
+    server.publish(jobEvent("job.started", "job_01h455vb4pex5vsknk084sn02q"));
+    const [event] = await collect(sub, () => true);
+    expect(event).toMatchObject({ type: "job.started", data: { job_id: "job_01h455vb4pex5vsknk084sn02q" } });
   });
 });

@@ -104,9 +104,16 @@ export interface DevServer {
   /**
    * Publishes a stream event through the broker as if the engine had, to every
    * connection on its topics (credits and buffers apply). For load and fault
-   * tests that need floods no real job could produce.
+   * tests that need floods no real job could produce. Takes the client's
+   * event types too (`jobEvent(…)` from `@dispatch/client/testing`), whose
+   * `data` is an interface rather than a record.
+   *
+   * @example
+   * ```ts
+   * server.publish({ type: "job.started", ts: new Date().toISOString(), topic: "job:job_1", data: { job_id: "job_1" } });
+   * ```
    */
-  publish(event: StreamEvent): void;
+  publish(event: Omit<StreamEvent, "data"> & { data: object }): void;
 }
 
 /**
@@ -169,6 +176,6 @@ export async function createDevServer(options: DevServerOptions = {}): Promise<D
     restart: (o) => faults.restart(o),
     dropConnections: () => faults.dropConnections(),
     silence: () => faults.silence(),
-    publish: (event) => void broker.publish(event),
+    publish: (event) => void broker.publish(event as StreamEvent),
   };
 }
