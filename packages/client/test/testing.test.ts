@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { Dispatch } from "../src/client.js";
 import type { GapEvent } from "../src/connection-state.js";
 import { AuthError, DispatchError } from "../src/errors.js";
 import type { DispatchOptions } from "../src/options.js";
+import type { Method } from "../src/protocol/methods.js";
 import type { StreamEvent } from "../src/protocol/types.js";
 import { createRpcClient } from "../src/rpc-client.js";
 import {
@@ -49,6 +50,10 @@ afterEach(() => {
 afterAll(() => mock.close());
 
 describe("createMockDispatch", () => {
+  it("scripts only methods the server has: a misspelt name fails to compile", () => {
+    expectTypeOf(mock.handle).parameter(0).toEqualTypeOf<Method>();
+  });
+
   it("answers the auth handshake with a session id", async () => {
     const client = connect();
     const sessionId = await client.connect();

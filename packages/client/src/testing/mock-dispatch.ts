@@ -1,6 +1,6 @@
 import { type RequestHandler, type WebSocketHandler, ws } from "msw";
 import { setupServer } from "msw/node";
-import type { Methods } from "../protocol/methods.js";
+import type { Method, Methods } from "../protocol/methods.js";
 import type { StreamEvent } from "../protocol/types.js";
 import { rpcHandler } from "./mock-rpc.js";
 import { type MockSession, MockSession as Session } from "./mock-session.js";
@@ -72,8 +72,13 @@ export interface MockDispatch {
   close(): void;
   /** Forgets frames and handlers and drops every connection. Call in `afterEach`. */
   reset(): void;
-  /** Answers `method` with `handler` from now on (replacing any earlier one). */
-  handle<M extends string>(method: M, handler: MockHandler<M>): void;
+  /**
+   * Answers `method` with `handler` from now on (replacing any earlier one).
+   * Only the methods the server implements: a misspelt name fails to
+   * compile, where it would leave the client waiting. Others already answer
+   * `405 unknown method`, as the server does.
+   */
+  handle<M extends Method>(method: M, handler: MockHandler<M>): void;
   /**
    * Publishes an event as the server does: one frame per connection
    * subscribed to `firehose`, `jobs`/`workflows` or the event's topic, with
