@@ -29,7 +29,18 @@ export type EventOf<C extends Channel> = C extends "jobs" | `job:${string}` | `q
 const FIXED = new Set<string>(["jobs", "workflows", "firehose"]);
 const ENTITY = new Set<string>(["job", "workflow", "queue"]);
 
-/** Throws a `ValidationError` unless the server would accept `channel`. */
+/**
+ * Throws a `ValidationError` unless the server would accept `channel`; after
+ * it, TypeScript knows the string is a `Channel`, so a channel name from a
+ * URL or a form can be subscribed to.
+ *
+ * @example
+ * ```ts
+ * const name = new URLSearchParams(location.search).get("channel") ?? "jobs";
+ * assertChannel(name);
+ * client.subscribe(name);
+ * ```
+ */
 export function assertChannel(channel: unknown): asserts channel is Channel {
   if (typeof channel !== "string") {
     throw new ValidationError(`channel must be a string, got ${typeof channel}`);

@@ -142,7 +142,7 @@ export class Dispatch extends DispatchCore {
   }
 
   /**
-   * Sends any method and resolves with its raw `data`. Typed methods cover the
+   * Sends a method by name and resolves with its raw `data`. Typed methods cover the
    * known ones; this is the escape hatch.
    */
   request(method: string, data?: unknown, options: RequestOptions = {}): Promise<unknown> {

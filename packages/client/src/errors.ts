@@ -18,12 +18,21 @@ export interface DispatchErrorOptions {
   retryable?: boolean | undefined;
   /** Extra text the server sent in `error.details`. */
   details?: string | undefined;
+  /** What led to it (a socket error, a refused fetch, the signal's reason). */
   cause?: unknown;
 }
 
 /**
  * Classifies a code the way dispatch-py's `Status` does: timeouts, lost
- * connections and 5xx may succeed if tried again; 4xx and local misuse never.
+ * connections, 5xx, 408 and 429 may succeed if tried again; other 4xx and
+ * local misuse never.
+ *
+ * @example
+ * ```ts
+ * isRetryableCode(503); // true
+ * isRetryableCode(404); // false
+ * isRetryableCode("timeout"); // true
+ * ```
  */
 export function isRetryableCode(code: DispatchErrorCode): boolean {
   if (typeof code === "number") return code >= 500 || code === 408 || code === 429;
@@ -65,6 +74,13 @@ export class DispatchError extends Error {
  * The server refused the token (401): reconnection stops, retrying cannot
  * help. Also a token provider that threw, marked `retryable`: the server
  * refused nothing, and the socket tries again.
+ *
+ * @example
+ * ```ts
+ * client.onStateChange((state, status) => {
+ *   if (state === "closed" && status.error instanceof AuthError) redirectToLogin();
+ * });
+ * ```
  */
 export class AuthError extends DispatchError {
   constructor(message = "authentication failed", options: DispatchErrorOptions = {}) {
@@ -76,6 +92,16 @@ export class AuthError extends DispatchError {
 /**
  * The connection dropped or was closed while the call was in flight. A request
  * that may have reached the server is never re-sent (enqueue is not idempotent).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.enqueue("send-email", { to });
+ * } catch (err) {
+ *   // It may have been enqueued: look before enqueueing again.
+ *   if (err instanceof ConnectionError && err.code === "connection_lost") await reconcile();
+ * }
+ * ```
  */
 export class ConnectionError extends DispatchError {
   constructor(message: string, options: DispatchErrorOptions & { closed?: boolean } = {}) {
@@ -84,7 +110,17 @@ export class ConnectionError extends DispatchError {
   }
 }
 
-/** No answer arrived within the request's timeout. */
+/**
+ * No answer arrived within the request's timeout.
+ *
+ * @example
+ * ```ts
+ * await client.getJob(id, { timeout: 2_000 }).catch((err) => {
+ *   if (err instanceof TimeoutError) return undefined; // show "still loading"
+ *   throw err;
+ * });
+ * ```
+ */
 export class TimeoutError extends DispatchError {
   constructor(message: string, options: DispatchErrorOptions = {}) {
     super("timeout", message, options);
@@ -92,7 +128,16 @@ export class TimeoutError extends DispatchError {
   }
 }
 
-/** The caller's `AbortSignal` fired; `cause` holds the signal's reason. */
+/**
+ * The caller's `AbortSignal` fired; `cause` holds the signal's reason.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const reading = client.getJob(id, { signal: controller.signal });
+ * controller.abort(); // reading rejects with AbortError
+ * ```
+ */
 export class AbortError extends DispatchError {
   constructor(message = "the operation was aborted", options: DispatchErrorOptions = {}) {
     super("aborted", message, { ...options, retryable: false });
@@ -105,7 +150,20 @@ export function abortedBy(signal: AbortSignal | undefined): AbortError | undefin
   return signal?.aborted ? new AbortError(undefined, { cause: signal.reason }) : undefined;
 }
 
-/** A bad argument, refused before anything was sent. */
+/**
+ * A bad argument, refused before anything was sent: an invalid channel, an
+ * oversize or unserialisable payload, a missing token, a plain `ws:` URL off
+ * loopback.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   client.subscribe(userInput as Channel);
+ * } catch (err) {
+ *   if (err instanceof ValidationError) showFieldError(err.message);
+ * }
+ * ```
+ */
 export class ValidationError extends DispatchError {
   constructor(message: string, options: DispatchErrorOptions = {}) {
     super("invalid_argument", message, options);

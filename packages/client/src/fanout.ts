@@ -21,6 +21,7 @@ export interface FanoutClient {
 
 /** Options of `waitForJob` and `gather`. */
 export interface WaitOptions {
+  /** Stops waiting (rejects with `AbortError`); the job itself runs on. */
   signal?: AbortSignal | undefined;
   /** Gives up after this many ms. Default: no limit (jobs may run for hours). */
   timeout?: number | undefined;
@@ -72,7 +73,13 @@ function heldByExecutor(job: Job): boolean {
 /**
  * Waits for a job to finish. Subscribes first and reads second, so an event
  * between the two cannot be missed; re-reads after a reconnect gap and on a
- * slow poll (cancellation publishes no event).
+ * slow poll (cancellation publishes no event). Also `client.waitForJob`.
+ *
+ * @example
+ * ```ts
+ * const { job_id } = await client.enqueue("resize-image", { src });
+ * const job = await waitForJob(client, job_id, { timeout: 60_000 }); // rejects if it failed
+ * ```
  */
 export async function waitForJob<P = unknown>(
   client: FanoutClient,
@@ -141,6 +148,13 @@ export async function waitForJob<P = unknown>(
 /**
  * Waits for every job; resolves when all have finished, with each outcome in
  * order. When one wait fails (timeout, abort, close), the others stop too.
+ * Also `client.gather`.
+ *
+ * @example
+ * ```ts
+ * const outcomes = await gather(client, ids);
+ * const failed = outcomes.filter((o) => o.status === "failed");
+ * ```
  */
 export async function gather(
   client: FanoutClient,
@@ -180,7 +194,13 @@ export async function gather(
  * Enqueues many jobs without waiting between them: every frame is written at
  * once and answers are matched by id. Resolves with one entry per job, in
  * order: its result, or the error it met. Nothing is retried, since enqueue
- * is not idempotent.
+ * is not idempotent. Also `client.batch`.
+ *
+ * @example
+ * ```ts
+ * const results = await batch(client, emails.map((to) => ({ name: "send-email", payload: { to } })));
+ * const ids = results.flatMap((r) => (r instanceof DispatchError ? [] : [r.job_id]));
+ * ```
  */
 export function batch(
   client: FanoutClient,

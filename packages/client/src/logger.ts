@@ -1,7 +1,17 @@
-/** Where the client reports what it ignores or works around. */
+/**
+ * Where the client reports what it ignores or works around. `console` is one.
+ *
+ * @example
+ * ```ts
+ * const client = new Dispatch({ url, token, logger: { warn: (m, ...d) => Sentry.captureMessage(m, { extra: { d } }) } });
+ * ```
+ */
 export interface Logger {
+  /** Every frame, with `DISPATCH_DEBUG=1`. */
   debug?(message: string, ...details: unknown[]): void;
+  /** A frame ignored, a fallback taken (msgpack sent as text), a listener of yours that threw. */
   warn(message: string, ...details: unknown[]): void;
+  /** Not called by the client; allowed so that `console` and most loggers fit as they are. */
   error?(message: string, ...details: unknown[]): void;
 }
 

@@ -62,8 +62,9 @@ export interface DispatchOptions {
    * with `context canceled`; over a socket it runs on.
    */
   slowRequests?: "auto" | "rpc" | "socket" | undefined;
-  /** Reconnection delay bounds in ms (jittered). Default 500 and 10 000. */
+  /** The first reconnection delay step in ms; each wait is half to all of its step. Default 500. */
   minReconnectDelay?: number | undefined;
+  /** The largest reconnection delay step in ms, and the pace of attempts while known offline. Default 10 000. */
   maxReconnectDelay?: number | undefined;
   /**
    * `"websocket"` (default): one WebSocket session carries everything.

@@ -42,15 +42,27 @@ export interface RpcClientOptions {
 
 /** The typed request methods of `Dispatch`, one HTTP request each, without subscriptions. */
 export interface RpcClient {
+  /** `job.enqueue`; `payload` travels as raw JSON. Resolves with the new job's id. */
   enqueue(name: string, payload?: unknown, options?: RequestOptions & EnqueueFields): Promise<EnqueueResult>;
+  /** `job.get`; the payload comes back decoded from the server's base64. Rejects 404 for an unknown id. */
   getJob<P = unknown>(jobId: string, options?: RequestOptions): Promise<Job<P>>;
+  /** `job.cancel`; the server checks no state (a running job's executor may still finish it). */
   cancelJob(jobId: string, options?: RequestOptions): Promise<CancelResult>;
+  /**
+   * `workflow.start`; the server answers when the whole run has ended. Over
+   * RPC the run lives in the request's context: a call that ends early fails
+   * a sleeping or waiting run. Default timeout 15 minutes.
+   */
   startWorkflow(name: string, input?: unknown, options?: RequestOptions): Promise<StartWorkflowResult>;
+  /** `workflow.get`; `input` decoded. */
   getWorkflow<I = unknown, O = unknown>(runId: string, options?: RequestOptions): Promise<Run<I, O>>;
+  /** `workflow.timeline`: the run's checkpoints, `[]` for an unknown run. */
   workflowTimeline(runId: string, options?: RequestOptions): Promise<TimelineEntry[]>;
+  /** `workflow.event`: wakes runs waiting for `name`. */
   publishEvent(name: string, payload?: unknown, options?: RequestOptions): Promise<PublishEventResult>;
+  /** `stats`: the broker's counters. */
   stats(options?: RequestOptions): Promise<Stats>;
-  /** Any method; resolves with the raw response `data`. */
+  /** A method by name, for those without a typed wrapper; resolves with the raw response `data`. */
   request(method: string, data?: unknown, options?: RequestOptions): Promise<unknown>;
 }
 

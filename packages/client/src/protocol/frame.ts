@@ -48,6 +48,11 @@ export const FRAME_KEYS = [
  * The largest message the client sends. The server reads each WebSocket
  * message through a 1 MiB limited reader that counts the frame header too (14
  * bytes for a large masked client frame) and drops the connection past it.
+ *
+ * @example
+ * ```ts
+ * if (new TextEncoder().encode(JSON.stringify(payload)).length > MAX_FRAME_BYTES / 2) upload(payload);
+ * ```
  */
 export const MAX_FRAME_BYTES = (1 << 20) - 14;
 

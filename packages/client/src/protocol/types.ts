@@ -9,41 +9,65 @@ export type RunState = "running" | "completed" | "failed";
  * from base64 into its JSON value.
  */
 export interface Job<P = unknown> {
+  /** A TypeID: `job_…`. */
   id: string;
+  /** The handler's name, as enqueued. */
   name: string;
+  /** `"default"` unless enqueued elsewhere. */
   queue: string;
+  /** The enqueued payload, decoded. */
   payload: P;
   state: JobState;
+  /** As enqueued; the server applies only values above 0. */
   priority: number;
+  /** Retries allowed after the first attempt. */
   max_retries: number;
+  /** Retries so far. */
   retry_count: number;
+  /** The latest failure's message. */
   last_error?: string;
+  /** The enqueuing token's app scope. */
   scope_app_id?: string;
+  /** The enqueuing token's organisation scope. */
   scope_org_id?: string;
+  /** The worker that took the latest attempt. */
   worker_id?: string;
+  /** When it may run next (a retry's next attempt). RFC 3339, nanoseconds. */
   run_at: string;
+  /** When the latest attempt started. */
   started_at?: string;
+  /** When it completed; only success sets it, and a later cancel keeps it. */
   completed_at?: string;
+  /** The running attempt's latest heartbeat. */
   heartbeat_at?: string;
   /** Nanoseconds. */
   timeout?: number;
   created_at: string;
+  /** Changes with every state change; what merges compare. */
   updated_at: string;
 }
 
 /** A workflow run, with `input` and `output` decoded from base64 JSON. */
 export interface Run<I = unknown, O = unknown> {
+  /** A TypeID: `wfrun_…`. */
   id: string;
+  /** The workflow's name, as started. */
   name: string;
   state: RunState;
+  /** The start input, decoded. */
   input?: I;
+  /** Never set by the Go server today (a child's result is therefore empty too). */
   output?: O;
+  /** Why the run failed. */
   error?: string;
+  /** The starting token's app scope. */
   scope_app_id?: string;
+  /** The starting token's organisation scope. */
   scope_org_id?: string;
   started_at: string;
   completed_at?: string;
   version?: number;
+  /** Set on a child run (`RunChild`/`SpawnChild`). */
   parent_run_id?: string;
   created_at: string;
   updated_at: string;
