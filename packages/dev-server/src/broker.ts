@@ -18,7 +18,20 @@ export const DEFAULT_BUFFER_SIZE = 256;
  */
 export type EventSink = (event: StreamEvent, done: () => void) => void;
 
+/**
+ * One connection's end of the broker, as Go's `subscriber`: its topics, its
+ * flow-control credits (one per event sent) and the writes still in flight.
+ * {@link Subscriber.send} drops an event when the credits run out or the
+ * buffer is full, as Go does, rather than queue it.
+ *
+ * @example
+ * ```ts
+ * const sub = broker.subscribe("conn_1", (event, done) => ws.send(JSON.stringify(event), () => done()), "jobs");
+ * sub.addCredits(500); // the client granted more events
+ * ```
+ */
 export class Subscriber {
+  /** Events it may still be sent; starts at {@link DEFAULT_CREDITS}. */
   credits = DEFAULT_CREDITS;
   readonly topics = new Set<string>();
   private inFlight = 0;
@@ -29,6 +42,7 @@ export class Subscriber {
     private readonly sink: EventSink,
   ) {}
 
+  /** Applies a frame's `credits` grant. */
   addCredits(n: number): void {
     this.credits += n;
   }
@@ -52,11 +66,16 @@ export class Subscriber {
     return true;
   }
 
+  /** Stops every further send (the connection is gone). */
   close(): void {
     this.closed = true;
   }
 }
 
+/**
+ * The broker's counters, as the `stats` method answers them under `broker`
+ * (field names as Go's JSON). {@link Broker.stats} lists the Go quirks kept.
+ */
 export interface BrokerStats {
   topic_count: number;
   subscriber_count: number;
@@ -64,11 +83,27 @@ export interface BrokerStats {
   total_dropped: number;
 }
 
+/**
+ * Routes engine events to subscribers by topic, with Go's credit and buffer
+ * limits. The dev server feeds it from `engine.onEvent`; each WebSocket and
+ * SSE connection registers one subscriber.
+ *
+ * @example
+ * ```ts
+ * const broker = new Broker();
+ * broker.subscribe("conn_1", (event, done) => ws.send(JSON.stringify(event), () => done()), "jobs");
+ * broker.publish({ type: "job.started", ts, topic: "job:job_1", data: { job_id: "job_1" } }); // 1 delivery
+ * ```
+ */
 export class Broker {
   private readonly topics = new Map<string, Map<string, Subscriber>>();
   private readonly subscribers = new Map<string, Subscriber>();
   private totalPublished = 0;
 
+  /**
+   * Registers connection `id` with its sink, on `topics` if given. A
+   * WebSocket starts on none and adds them with `subscribe` frames.
+   */
   subscribe(id: string, sink: EventSink, ...topics: string[]): Subscriber {
     const sub = new Subscriber(id, sink);
     this.subscribers.set(id, sub);
@@ -76,11 +111,13 @@ export class Broker {
     return sub;
   }
 
+  /** Adds `topic` to a registered subscriber; an unknown `id` is ignored. */
   subscribeTo(id: string, topic: string): void {
     const sub = this.subscribers.get(id);
     if (sub !== undefined) this.addTopic(topic, sub);
   }
 
+  /** Takes one subscriber off `topic`, forgetting the topic once it is empty. */
   unsubscribe(id: string, topic: string): void {
     const subs = this.topics.get(topic);
     if (subs === undefined) return;
@@ -89,6 +126,7 @@ export class Broker {
     if (subs.size === 0) this.topics.delete(topic);
   }
 
+  /** Takes the subscriber off every topic and closes it: its connection ended. */
   removeSubscriber(id: string): void {
     for (const topic of [...this.topics.keys()]) this.unsubscribe(id, topic);
     this.subscribers.get(id)?.close();
@@ -136,7 +174,15 @@ export class Broker {
   }
 }
 
-/** stream.ValidateTopic: the error text, or `undefined` when valid. */
+/**
+ * stream.ValidateTopic: the error text, or `undefined` when valid.
+ *
+ * @example
+ * ```ts
+ * validateTopic("job:job_1"); // undefined
+ * validateTopic("cron:x"); // 'stream: unknown topic entity type "cron"'
+ * ```
+ */
 export function validateTopic(topic: string): string | undefined {
   if (topic === "jobs" || topic === "workflows" || topic === "firehose") return undefined;
   const idx = topic.indexOf(":");

@@ -35,6 +35,10 @@ export type {
 export { EngineError } from "./engine/types.js";
 export type { RestartOptions } from "./faults.js";
 
+/**
+ * Options for {@link createDevServer}. Every field is optional: `{}` gives a
+ * server on a free loopback port that accepts every token and has no handlers.
+ */
 export interface DevServerOptions {
   /** TCP port; `0` (the default) picks a free one. */
   port?: number | undefined;
@@ -67,16 +71,23 @@ export interface DevServerOptions {
   queues?: readonly string[] | undefined;
 }
 
+/**
+ * A running dev server, as {@link createDevServer} resolves it: where to
+ * connect, the engine to set up or inspect state with, and fault injection
+ * for reconnect tests.
+ */
 export interface DevServer {
   /** WebSocket endpoint, `ws://host:port/dwp` (a wildcard host is named by loopback). */
   readonly url: string;
   /** HTTP base, `http://host:port` (RPC at `/dwp/rpc`, SSE at `/dwp/sse`). */
   readonly httpUrl: string;
+  /** The bound port: the one picked by the OS when `port` was `0` or omitted. */
   readonly port: number;
   /** The in-memory engine behind the handlers. */
   readonly engine: Engine;
   /** Closes every connection and the listener, and stops the engine. */
   close(): Promise<void>;
+  /** Same as `close()`, so `await using` shuts the server down. */
   [Symbol.asyncDispose](): Promise<void>;
   /**
    * Simulates a server restart: every socket (SSE included) is killed, the

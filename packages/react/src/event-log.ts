@@ -20,7 +20,15 @@ export interface EventLog<E extends StreamEvent = StreamEvent> {
   readonly lastEventAt: number | undefined;
 }
 
-/** The log before any event. */
+/**
+ * The log before the first event: one frozen object, the initial data of
+ * every event-log query.
+ *
+ * @example
+ * ```ts
+ * const log = queryClient.getQueryData<EventLog>(dispatchKeys.channel("jobs")) ?? EMPTY_LOG;
+ * ```
+ */
 export const EMPTY_LOG: EventLog<never> = Object.freeze({
   events: Object.freeze([]) as readonly never[],
   received: 0,

@@ -1,7 +1,17 @@
 import type { Channel, Dispatch, GapEvent, StreamEvent, Subscription } from "@dispatch/client";
 import type { QueryClient } from "@tanstack/react-query";
 
-/** How long a subscription outlives its last user. */
+/**
+ * How long a subscription outlives its last user, in ms, so StrictMode's
+ * double mount and quick remounts send no extra `subscribe`/`unsubscribe`
+ * frames.
+ *
+ * @example
+ * ```ts
+ * unmount();
+ * await vi.advanceTimersByTimeAsync(DEFAULT_LINGER_MS); // only now is the channel unsubscribed
+ * ```
+ */
 export const DEFAULT_LINGER_MS = 1500;
 
 /**

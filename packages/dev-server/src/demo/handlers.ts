@@ -31,7 +31,18 @@ function payloadMs(ctx: JobContext, fallback: number): number {
   return fallback;
 }
 
-/** Demo job handlers, by job name. */
+/**
+ * Demo job handlers, by job name: `send-email` succeeds, `resize-image`
+ * heartbeats through three stages, `flaky-job` fails about half its attempts,
+ * `always-fails` ends in the dead-letter queue, and `slow-job` runs for
+ * payload `{ms}`.
+ *
+ * @example
+ * ```ts
+ * await using server = await createDevServer({ jobs: demoJobs, backoff: demoBackoff });
+ * server.engine.enqueue({ name: "slow-job", payload: new TextEncoder().encode('{"ms":2000}') });
+ * ```
+ */
 export const demoJobs: Record<string, JobHandler> = {
   "send-email": (ctx) => delay(between(200, 800), ctx.signal),
   "resize-image": async (ctx) => {
@@ -60,7 +71,19 @@ export const demoJobs: Record<string, JobHandler> = {
   },
 };
 
-/** Demo workflows, by name. */
+/**
+ * Demo workflows, by name. `order-pipeline` checkpoints `validate` and
+ * `charge`, waits up to 60 s for a `payment-received` event (failing the run
+ * without one), then checkpoints `ship`.
+ *
+ * @example
+ * ```ts
+ * await using server = await createDevServer({ workflows: demoWorkflows });
+ * const run = server.engine.startWorkflow("order-pipeline", new TextEncoder().encode('{"total":42}'));
+ * server.engine.publishEvent("payment-received", undefined);
+ * (await run).state; // "completed"
+ * ```
+ */
 export const demoWorkflows: Record<string, WorkflowHandler> = {
   "order-pipeline": async (wf, input) => {
     const order = await wf.step("validate", () => {
@@ -81,7 +104,14 @@ export const demoWorkflows: Record<string, WorkflowHandler> = {
   },
 };
 
-/** Fast retry backoff for the demo: 500 ms × attempt, ±20% jitter. */
+/**
+ * Fast retry backoff for the demo: 500 ms × attempt, ±20% jitter.
+ *
+ * @example
+ * ```ts
+ * demoBackoff(2); // between 800 and 1200 (ms)
+ * ```
+ */
 export function demoBackoff(attempt: number): number {
   return 500 * attempt * (0.8 + Math.random() * 0.4);
 }

@@ -154,9 +154,19 @@ export interface WorkflowContext {
 /** An async workflow; a throw fails the run. */
 export type WorkflowHandler = (wf: WorkflowContext, input: unknown) => Promise<void> | void;
 
-/** Thrown by engine operations that the Go server answers with an error code. */
+/**
+ * Thrown by engine operations that the Go server answers with an error code;
+ * `message` is in the Go server's words.
+ *
+ * @example
+ * ```ts
+ * const err = await server.engine.startWorkflow("nope", undefined).catch((e: unknown) => e);
+ * if (err instanceof EngineError) console.log(err.code, err.message); // 500 no workflow registered for "nope"
+ * ```
+ */
 export class EngineError extends Error {
   constructor(
+    /** The status the Go server answers with. */
     readonly code: 400 | 404 | 500,
     message: string,
   ) {
@@ -192,8 +202,11 @@ export interface EngineOptions {
   staleJobThresholdMs?: number | undefined;
 }
 
-/** The in-memory engine behind the dev server's DWP handlers. */
-/** What `job.enqueue` stores. */
+/**
+ * A job to store, as the `job.enqueue` handler passes it. `payload` is the raw
+ * JSON bytes; an omitted or empty `queue` means `default`, and a missing or
+ * non-positive `priority` means 0.
+ */
 export interface EnqueueRequest {
   name: string;
   payload: Uint8Array | undefined;
@@ -202,9 +215,21 @@ export interface EnqueueRequest {
   scope?: Scope;
 }
 
+/**
+ * The in-memory engine behind the dev server's DWP handlers, exposed as
+ * `server.engine` so tests can set up and inspect state without a client.
+ * Reads return wire objects, shaped as the Go server's JSON.
+ *
+ * @example
+ * ```ts
+ * const job = server.engine.enqueue({ name: "send-email", payload: new TextEncoder().encode('{"to":"a@b.c"}') });
+ * server.engine.getJob(job.id)?.queue; // "default"
+ * ```
+ */
 export interface Engine {
   /** Persists a pending job and publishes `job.enqueued` before returning. */
   enqueue(req: EnqueueRequest): JobWire;
+  /** The job as stored now; `undefined` for an unknown id. */
   getJob(id: string): JobWire | undefined;
   /** Go quirk: sets `cancelled` whatever the state, publishes nothing. `false` if unknown. */
   cancelJob(id: string): boolean;
@@ -220,8 +245,15 @@ export interface Engine {
     scope?: Scope,
     signal?: AbortSignal,
   ): Promise<RunWire>;
+  /** The run as stored now; `undefined` for an unknown id. */
   getRun(id: string): RunWire | undefined;
+  /** The run's checkpoints in order; `[]` for an unknown run, as in Go. */
   timeline(runId: string): TimelineEntryWire[];
+  /**
+   * Publishes a workflow event: the `waitForEvent` that has waited longest
+   * for `name` takes it at once; otherwise it is kept, unacknowledged, for the
+   * next one.
+   */
   publishEvent(
     name: string,
     payload: Uint8Array | undefined,

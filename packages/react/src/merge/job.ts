@@ -56,7 +56,16 @@ export function isTerminalJob(job: Pick<Job, "state"> | undefined): boolean {
   return job !== undefined && PHASE[job.state] === 2;
 }
 
-/** -1, 0 or 1 as `a`'s progress is behind, level with or ahead of `b`'s (rule 1). */
+/**
+ * -1, 0 or 1 as `a`'s progress is behind, level with or ahead of `b`'s (rule 1).
+ * States alone do not order jobs: a `retrying` job whose `retry_count` is
+ * higher is ahead of a `running` one, and two finished states are level.
+ *
+ * @example
+ * ```ts
+ * if (compareJobProgress(fetched, cached) < 0) return cached; // an event overtook the read
+ * ```
+ */
 export function compareJobProgress(a: Job<unknown>, b: Job<unknown>): number {
   if (a.retry_count !== b.retry_count) return a.retry_count < b.retry_count ? -1 : 1;
   return Math.sign(PHASE[a.state] - PHASE[b.state]);
