@@ -1,5 +1,11 @@
 import { type Dispatch, DispatchError, type Job } from "@dispatch/client";
-import { type DataTag, type Query, queryOptions, type UseQueryOptions } from "@tanstack/react-query";
+import {
+  type DataTag,
+  type Query,
+  type QueryFunction,
+  queryOptions,
+  type UseQueryOptions,
+} from "@tanstack/react-query";
 import { createJobFeed, createRunFeed, jobFeedKey, runFeedKey } from "./feeds.js";
 import { dispatchKeys } from "./keys.js";
 import { liveSubscriptionsFor } from "./live-subscriptions.js";
@@ -26,7 +32,9 @@ const MAX_RETRIES = 3;
  * const cached = queryClient.getQueryData(options.queryKey); // Job | undefined
  * ```
  */
-export type DispatchQueryOptions<T> = UseQueryOptions<T, Error, T, readonly unknown[]> & {
+export type DispatchQueryOptions<T> = Omit<UseQueryOptions<T, Error, T, readonly unknown[]>, "queryFn"> & {
+  // A real function, never skipToken: useSuspenseQuery and usePrefetchQuery refuse options that may skip.
+  queryFn?: QueryFunction<T, readonly unknown[], never>;
   queryKey: DataTag<readonly unknown[], T, Error>;
 };
 
