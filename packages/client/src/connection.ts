@@ -83,7 +83,8 @@ export class Connection {
         }),
       message: (data, socket) => this.#onMessage(data, socket),
       close: (code, reason, socket) => this.#onClose(code, reason, socket),
-      suspend: () => this.#replace("the page went into the back/forward cache"),
+      // Not an attempt that failed: it must not use up maxRetries.
+      suspend: () => this.#replace("the page went into the back/forward cache", false),
       unconstructible: (err) => {
         const why = `could not open a WebSocket to ${options.url}: ${err instanceof Error ? err.message : err}`;
         this.close(new ConnectionError(why, { closed: true, cause: err, retryable: false }));
@@ -258,23 +259,23 @@ export class Connection {
   }
 
   /** Drops the current socket (half-open, stuck handshake) and connects a new one. */
-  #replace(why: string): void {
+  #replace(why: string, attempted = true): void {
     if (this.state === "closed") return;
     // A socket that carried a session is replaced at once; a failed handshake
     // (token provider, auth timeout) waits out the backoff like a failed connect.
     const hadSession = this.state === "open";
-    this.#lost(why);
+    this.#lost(why, attempted);
     // lost() may have closed for good (reconnect off, retries exhausted).
     if (this.status.get().state !== "closed") this.#socket.replace(hadSession);
   }
 
-  #lost(why: string): void {
+  #lost(why: string, attempted = true): void {
     const wasOpen = this.state === "open";
     this.#endHandshake();
     this.#heartbeat.stop();
     this.#current = undefined;
     if (wasOpen) this.#hooks.dropped(why);
-    else this.#failures++;
+    else if (attempted) this.#failures++;
     if (!this.#options.reconnect || this.#failures > this.#options.maxRetries) {
       // Closed for good: no call on this client can succeed any more.
       const message = this.#options.reconnect

@@ -108,6 +108,11 @@ const noWebSocket = class {
 // RFC 6761: every name under .localhost is loopback, and browsers resolve it so.
 const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|([^.]+\.)*localhost\.?)$/i;
 
+/** Whether `url` names this machine: no network needed to reach it. */
+export function isLoopbackUrl(url: string): boolean {
+  return LOOPBACK.test(new URL(url).hostname);
+}
+
 /**
  * Checks a DWP URL: `wss:` (or `https:` where `http` is allowed, for HTTP
  * transports); the plaintext `ws:`/`http:` only to loopback unless allowed,
@@ -127,7 +132,7 @@ export function assertUrl(url: string, allowInsecure: boolean, http = false): UR
     );
   }
   const plain = parsed.protocol === "ws:" || parsed.protocol === "http:";
-  if (plain && !allowInsecure && !LOOPBACK.test(parsed.hostname)) {
+  if (plain && !allowInsecure && !isLoopbackUrl(url)) {
     throw new ValidationError(
       `refusing plain ${parsed.protocol} to ${parsed.hostname}: the token would cross the network unencrypted. Use ${parsed.protocol === "ws:" ? "wss:" : "https:"}, or pass allowInsecure: true`,
     );

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { answer, FakeSocket, openFakeClient, settle, useFakeSockets } from "../test/fake-socket.js";
 
+/** A server off this machine: the fake socket never dials it either. */
+const REMOTE = "wss://dispatch.example/dwp";
+
 /** The page the browser would be: its events, and whether it is online. */
 let page: EventTarget;
 let online: boolean;
@@ -43,7 +46,11 @@ describe("page lifecycle (fake socket, fake timers, a stand-in page)", () => {
   });
 
   it("while known offline, waits for the network instead of failing attempt after attempt", async () => {
-    const { client } = await openFakeClient({ minReconnectDelay: 100, maxReconnectDelay: 10_000 });
+    const { client } = await openFakeClient({
+      url: REMOTE,
+      minReconnectDelay: 100,
+      maxReconnectDelay: 10_000,
+    });
     online = false;
     FakeSocket.latest().drop();
     // At 100 ms and up, several attempts would have gone out in 9 s.
@@ -56,10 +63,22 @@ describe("page lifecycle (fake socket, fake timers, a stand-in page)", () => {
   });
 
   it("tries again at the longest delay when the 'online' event never comes", async () => {
-    const { client } = await openFakeClient({ minReconnectDelay: 100, maxReconnectDelay: 10_000 });
+    const { client } = await openFakeClient({
+      url: REMOTE,
+      minReconnectDelay: 100,
+      maxReconnectDelay: 10_000,
+    });
     online = false;
     FakeSocket.latest().drop();
     expect(await socketsWithin(2, 10_100)).toBe(2);
+    client.close();
+  });
+
+  it("keeps the ordinary backoff for a loopback server, which needs no network", async () => {
+    const { client } = await openFakeClient({ minReconnectDelay: 100, maxReconnectDelay: 10_000 });
+    online = false;
+    FakeSocket.latest().drop();
+    expect(await socketsWithin(2, 200)).toBe(2);
     client.close();
   });
 
@@ -88,6 +107,42 @@ describe("page lifecycle (fake socket, fake timers, a stand-in page)", () => {
     await settle();
     expect(client.state).toBe("open");
     expect(gaps).toEqual([["jobs"]]);
+    client.close();
+  });
+
+  it("does not count going into the cache as a failed attempt, even with no retries left", async () => {
+    const { client } = await openFakeClient({ heartbeatInterval: 0, maxRetries: 0 });
+    FakeSocket.latest().drop(); // reconnecting, no session
+    dispatchPageEvent("pagehide", true);
+    await settle();
+    expect(client.state).toBe("reconnecting");
+    dispatchPageEvent("pageshow", true);
+    expect(await socketsWithin(2, 10)).toBe(2);
+    client.close();
+  });
+
+  it("holds a backoff wait already under way until the page is shown", async () => {
+    const { client } = await openFakeClient({ heartbeatInterval: 0, minReconnectDelay: 1000 });
+    FakeSocket.latest().drop();
+    await settle(); // the wait has begun, on its timer
+    dispatchPageEvent("pagehide", true);
+    // The wait's own timer (at most 1 s) must not open a socket while hidden.
+    expect(await socketsWithin(2, 5000)).toBe(1);
+    dispatchPageEvent("pageshow", true);
+    expect(await socketsWithin(2, 10)).toBe(2);
+    client.close();
+  });
+
+  it("backs off as usual after a restored page's first connect fails", async () => {
+    const { client } = await openFakeClient({ heartbeatInterval: 0, minReconnectDelay: 1000 });
+    dispatchPageEvent("pagehide", true);
+    await settle(); // what runs before the page freezes
+    dispatchPageEvent("pageshow", true);
+    expect(await socketsWithin(2, 10)).toBe(2);
+    FakeSocket.latest().drop(); // the server is not there yet
+    // Half the 1 s step at least: not at once.
+    expect(await socketsWithin(3, 400)).toBe(2);
+    expect(await socketsWithin(3, 1000)).toBe(3);
     client.close();
   });
 

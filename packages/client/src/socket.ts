@@ -1,6 +1,6 @@
 import ReconnectingWebSocket from "partysocket/ws";
 import type { WireMessage } from "./codecs/codec.js";
-import type { WebSocketConstructor } from "./options.js";
+import { isLoopbackUrl, type WebSocketConstructor } from "./options.js";
 import { knownOffline, watchPage } from "./page-lifecycle.js";
 
 /** What the connection hears from each underlying socket, tagged with it. */
@@ -85,6 +85,9 @@ export class ReconnectingSocket {
   #closed = false;
   /** Ends the backoff wait in progress: the connect goes now. */
   #goNow: (() => void) | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** A loopback server is reachable with the network down. */
+  readonly #local: boolean;
   /** The page is in the back/forward cache: no connect until it is shown. */
   #suspended = false;
   #unwatch: (() => void) | undefined;
@@ -92,6 +95,7 @@ export class ReconnectingSocket {
   constructor(options: SocketOptions, events: SocketEvents) {
     this.#options = options;
     this.#events = events;
+    this.#local = isLoopbackUrl(options.url);
     const tapped: SocketEvents = {
       ...events,
       open: (socket) => {
@@ -168,6 +172,8 @@ export class ReconnectingSocket {
     suspend: (): void => {
       if (this.#closed) return;
       this.#suspended = true;
+      // A backoff wait under way waits for the page now, not for its timer.
+      clearTimeout(this.#timer);
       // The server then drops the session and stops sending to a frozen
       // page; the connection re-subscribes, with a gap, once it is shown.
       this.#events.suspend();
@@ -181,23 +187,24 @@ export class ReconnectingSocket {
     this.#openedAt = undefined;
     // partysocket asks for the URL before it checks whether it was closed:
     // closed meanwhile, it gets one at once and opens nothing.
-    if (this.#closed || (this.#now && !this.#suspended)) {
-      this.#now = false;
-      return Promise.resolve(url);
-    }
+    const now = this.#now;
+    this.#now = false;
+    if (this.#closed || (now && !this.#suspended)) return Promise.resolve(url);
     // Jittered, so a fleet of clients does not reconnect in lockstep after a
     // restart; at the cap too, where a bare maximum would freeze their pattern.
     const delay = Math.min(max, min * 1.6 ** this.#attempt++) * (0.5 + Math.random() / 2);
     return new Promise((resolve) => {
       const go = () => {
-        clearTimeout(timer);
+        clearTimeout(this.#timer);
         this.#goNow = undefined;
         resolve(url);
       };
       // Hidden in the cache, no timer: the page's return resumes. Known
       // offline, the 'online' event resumes, or at worst the longest delay:
       // every attempt meanwhile would fail and log a network error.
-      const timer = this.#suspended ? undefined : setTimeout(go, knownOffline() ? max : delay);
+      // Loopback needs no network: a local server is reachable offline too.
+      const paced = knownOffline() && !this.#local;
+      this.#timer = this.#suspended ? undefined : setTimeout(go, paced ? max : delay);
       this.#goNow = go;
     });
   }
