@@ -27,6 +27,8 @@ export class Transport {
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<Socket>();
   private readonly silenced = new WeakSet<Socket>();
+  /** Sockets refused as gobwas does, on a connection Go has hijacked: nothing more is read. */
+  private readonly hijacked = new WeakSet<Socket>();
 
   constructor(private readonly opts: TransportOptions) {
     this.wss = new WebSocketServer({
@@ -51,7 +53,9 @@ export class Transport {
     );
     // What Go's net/http writes for a request it cannot read, then it closes.
     this.http.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
-      if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
+      // Mid-response (an SSE stream), an answer would land inside the body.
+      const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+      if (!socket.writable || err.code === "ECONNRESET" || answering?.headersSent) return socket.destroy();
       const text =
         err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
       socket.end(
@@ -105,7 +109,9 @@ export class Transport {
   }
 
   private route(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    // A request pipelined behind a refused handshake: Go never reads it.
+    if (this.hijacked.has(req.socket)) return;
+    const url = requestUrl(req);
     const path = routedPath(url);
     // bunrouter's answer to a known path and another method: no Allow header.
     const allow = (method: string): boolean => {
@@ -124,8 +130,10 @@ export class Transport {
         if (allow("GET")) handleSse(req, res, url, this.opts.broker, this.opts.authenticate, this.isSilenced);
       } else if (path === "/dwp") {
         // Node routes here whatever lacks the upgrade headers; gobwas says which.
-        if (allow("GET"))
+        if (allow("GET")) {
+          this.hijacked.add(req.socket);
           req.socket.end(refusalResponse(handshakeRefusal(req) ?? { status: 400, reason: "" }));
+        }
       } else {
         res
           .writeHead(404, {
@@ -141,7 +149,7 @@ export class Transport {
   }
 
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    const url = requestUrl(req);
     if (routedPath(url) !== "/dwp") {
       socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
       return;
@@ -165,4 +173,14 @@ export class Transport {
 /** forge strips trailing slashes before routing: `/dwp/rpc/` is `/dwp/rpc`. */
 function routedPath(url: URL): string {
   return url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") || "/" : url.pathname;
+}
+
+/**
+ * The request target as Go's router reads it: `//dwp/sse` is a path (that
+ * matches no route), not a host named `dwp`, which `new URL(target, base)`
+ * would make of it.
+ */
+function requestUrl(req: IncomingMessage): URL {
+  const target = req.url ?? "/";
+  return target.startsWith("/") ? new URL(`http://localhost${target}`) : new URL(target, "http://localhost");
 }

@@ -78,6 +78,11 @@ describe("routing as forge does it", () => {
     expect(upgraded.status).toBe(101);
   });
 
+  it("reads a doubled slash as part of the path, not as a host name", async () => {
+    // new URL("//x/dwp/sse", base) would be host "x" and path /dwp/sse.
+    expect((await get(`//x/dwp/sse?token=${TOKEN}&channel=jobs`)).status).toBe(404);
+  });
+
   it("answers another method on a route 405, with no Allow header and no body", async () => {
     for (const response of [
       await get("/dwp/rpc"),
@@ -102,6 +107,59 @@ describe("routing as forge does it", () => {
     expect((await post("/dwp/rpc", "application/json", '{"method":"stats"}', big)).status).toBe(401);
     const huge = await get("/dwp/rpc", `X-Big: ${"x".repeat(1_100_000)}\r\n`);
     expect(huge).toMatchObject({ status: 431, body: "431 Request Header Fields Too Large" });
+  });
+});
+
+/** Writes `first`, then `second` once `ready` says the first is answered; resolves with every byte, at close. */
+function conversation(first: string, ready: (text: string) => boolean, second: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.port, "127.0.0.1");
+    let text = "";
+    let sent = false;
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      text += chunk;
+      if (!sent && ready(text)) {
+        sent = true;
+        socket.write(second);
+      }
+    });
+    socket.on("close", () => resolve(text));
+    // A server that drops the connection with the request unread resets it.
+    socket.on("error", (err: NodeJS.ErrnoException) =>
+      err.code === "ECONNRESET" ? resolve(text) : reject(err),
+    );
+    socket.write(first);
+  });
+}
+
+describe("after the answer", () => {
+  it("reads nothing more from a connection whose handshake was refused, as Go after hijacking it", async () => {
+    const enqueued: string[] = [];
+    const off = server.engine.onEvent((event) => {
+      if (event.type === "job.enqueued") enqueued.push(String(event.data.job_name));
+    });
+    const body = JSON.stringify({ id: "p", method: "job.enqueue", data: { name: "pipelined", payload: {} } });
+    const text = await raw(
+      `GET /dwp HTTP/1.1\r\nHost: x\r\n\r\nPOST /dwp/rpc HTTP/1.1\r\nHost: x\r\nAuthorization: ${TOKEN}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    expect(text.status).toBe(400);
+    // A request after it on another connection: had the pipelined one run, it ran first.
+    expect((await get("/nope")).status).toBe(404);
+    off();
+    expect(enqueued).toEqual([]);
+  });
+
+  it("drops a connection whose next request is unreadable while an event stream is under way", async () => {
+    const text = await conversation(
+      `GET /dwp/sse?token=${TOKEN}&channel=jobs HTTP/1.1\r\nHost: x\r\n\r\n`,
+      (received) => received.includes("retry: 3000"),
+      `GET /dwp/rpc HTTP/1.1\r\nHost: x\r\nX-Big: ${"x".repeat(1_100_000)}\r\n\r\n`,
+    );
+    // A 431 written now would land inside the stream's body.
+    expect(text).toContain("retry: 3000");
+    expect(text).not.toContain("431");
   });
 });
 
