@@ -20,7 +20,6 @@ async function main(): Promise<void> {
     port: portFrom("PORT", 5173),
     devServerPort: portFrom("DISPATCH_DEV_PORT", 8787),
   });
-  console.log(`Dispatch demo: open ${demo.url}  (dev server ${demo.devServer.url}, token ${demo.token})`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -33,8 +32,10 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Before the URL is printed: whoever reads it may stop us at once.
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  console.log(`Dispatch demo: open ${demo.url}  (dev server ${demo.devServer.url}, token ${demo.token})`);
 }
 
 main().catch((err: unknown) => {

@@ -30,9 +30,6 @@ async function main(): Promise<void> {
     workflows: demoWorkflows,
     backoff: demoBackoff,
   });
-  console.log(`Dispatch dev server listening on ${server.url}`);
-  console.log(`  HTTP RPC: ${server.httpUrl}/dwp/rpc   SSE: ${server.httpUrl}/dwp/sse`);
-  console.log(`  token:    ${values.token}`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -42,8 +39,12 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // Before the URL is printed: a supervisor that reads it may stop us at once.
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  console.log(`Dispatch dev server listening on ${server.url}`);
+  console.log(`  HTTP RPC: ${server.httpUrl}/dwp/rpc   SSE: ${server.httpUrl}/dwp/sse`);
+  console.log(`  token:    ${values.token}`);
 }
 
 main().catch((err: unknown) => {
