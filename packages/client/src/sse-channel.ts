@@ -96,6 +96,16 @@ export class SseChannel {
     this.#open("first");
   }
 
+  /** The network is back, or the page is shown again: a backoff wait ends now. */
+  resume(): void {
+    // Waiting out a backoff is the one moment with no current stream.
+    if (this.#closed || this.#current || this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#attempt = 0;
+    this.#open(this.#everOpened ? "reconnect" : "first");
+  }
+
   /** Closes every stream and stops reconnecting. */
   close(): void {
     this.#closed = true;

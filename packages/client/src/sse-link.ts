@@ -4,6 +4,7 @@ import { idleStatus, Observable } from "./connection-state.js";
 import { AuthError, ConnectionError, type DispatchError } from "./errors.js";
 import { linkSignals } from "./linked-signal.js";
 import type { ResolvedOptions } from "./options.js";
+import { watchPage } from "./page-lifecycle.js";
 import type { RequestOptions } from "./requests.js";
 import { Router } from "./router.js";
 import { type DialKind, SseChannel } from "./sse-channel.js";
@@ -36,6 +37,7 @@ export class SseLink {
   #probeAttempt = 0;
   #probeTimer: ReturnType<typeof setTimeout> | undefined;
   #probed = false;
+  #unwatch: (() => void) | undefined;
 
   readonly #options: ResolvedOptions;
   readonly #onGap: (channels: string[], reason?: "subscribe") => void;
@@ -54,6 +56,9 @@ export class SseLink {
   start(): void {
     if (this.state !== "idle") return;
     this.#set("connecting");
+    // As the socket does: the network's return ends a backoff wait at once.
+    if (this.#options.reconnect)
+      this.#unwatch = watchPage({ resume: () => this.#resume(), suspend: () => {} });
     this.#probe();
   }
 
@@ -99,6 +104,7 @@ export class SseLink {
   close(error?: DispatchError): void {
     if (this.state === "closed") return;
     clearTimeout(this.#probeTimer);
+    this.#unwatch?.();
     this.#closer.abort();
     this.#set("closed", error);
     for (const [wire, entry] of [...this.#entries]) {
@@ -177,7 +183,16 @@ export class SseLink {
   }
 
   /** Checks the token once: accepted (or lacking a scope, 403) means usable; 401 closes. */
+  #resume(): void {
+    if (!this.#probed && this.#probeTimer !== undefined) {
+      clearTimeout(this.#probeTimer);
+      this.#probe();
+    }
+    for (const entry of this.#entries.values()) entry.channel.resume();
+  }
+
   #probe(): void {
+    this.#probeTimer = undefined;
     this.#rpc("subscribe", JSON.stringify({ channel: "firehose" }), this.#closer.signal).then(
       () => this.#usable(),
       (error: DispatchError) => {
