@@ -34,9 +34,9 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 9.90 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 9.94 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 12.31 kB
+//   with partysocket asked 9 kB, measured 12.36 kB
 //   @dispatch/react  asked 3 kB, measured 5.89 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
@@ -85,9 +85,11 @@ function everyChunk(config) {
 // priority is refused instead of silently dropped.
 // Raised: "with partysocket" 12 → 12.5 kB: those fixes left it at 12.00 kB,
 // on the budget itself, so the next byte of any fix would fail CI.
-// Not raised, but noted: following the page (reconnect on 'online' and on a
-// back/forward-cache restore, pause while offline, let go while cached) took
-// the initial bundle from 9.64 to 9.90 kB, within its 10 kB.
+// Raised: "every chunk" 28 → 28.5 kB for following the page (reconnect on
+// 'online' and on a back/forward-cache restore, pause while offline, let go
+// while cached) on both transports, and its review fixes, each with its
+// tests: 27.62 → 28.05 kB in all. The initial bundle went from 9.64 to
+// 9.94 kB, within its 10 kB.
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
@@ -112,7 +114,7 @@ export default [
     import: "*",
     modifyEsbuildConfig: everyChunk,
     gzip: true,
-    limit: "28 kB",
+    limit: "28.5 kB",
   },
   {
     name: "@dispatch/client/msgpack: the codec with @msgpack/msgpack (loaded on demand)",
