@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { answer, FakeSocket, openFakeClient, settle, useFakeSockets } from "../test/fake-socket.js";
+import { answer, FAKE_URL, FakeSocket, openFakeClient, settle, useFakeSockets } from "../test/fake-socket.js";
 
 /** A server off this machine: the fake socket never dials it either. */
 const REMOTE = "wss://dispatch.example/dwp";
@@ -18,6 +18,14 @@ async function socketsWithin(count: number, limitMs: number): Promise<number> {
     await vi.advanceTimersByTimeAsync(10);
   }
   return FakeSocket.instances.length;
+}
+
+/** A client (backoff 100 ms to 10 s) whose socket to `url` dropped while the browser says it is offline. */
+async function droppedOffline(url: string) {
+  const { client } = await openFakeClient({ url, minReconnectDelay: 100, maxReconnectDelay: 10_000 });
+  online = false;
+  FakeSocket.latest().drop();
+  return client;
 }
 
 describe("page lifecycle (fake socket, fake timers, a stand-in page)", () => {
@@ -46,13 +54,7 @@ describe("page lifecycle (fake socket, fake timers, a stand-in page)", () => {
   });
 
   it("while known offline, waits for the network instead of failing attempt after attempt", async () => {
-    const { client } = await openFakeClient({
-      url: REMOTE,
-      minReconnectDelay: 100,
-      maxReconnectDelay: 10_000,
-    });
-    online = false;
-    FakeSocket.latest().drop();
+    const client = await droppedOffline(REMOTE);
     // At 100 ms and up, several attempts would have gone out in 9 s.
     expect(await socketsWithin(2, 9000)).toBe(1);
     online = true;
@@ -63,21 +65,13 @@ describe("page lifecycle (fake socket, fake timers, a stand-in page)", () => {
   });
 
   it("tries again at the longest delay when the 'online' event never comes", async () => {
-    const { client } = await openFakeClient({
-      url: REMOTE,
-      minReconnectDelay: 100,
-      maxReconnectDelay: 10_000,
-    });
-    online = false;
-    FakeSocket.latest().drop();
+    const client = await droppedOffline(REMOTE);
     expect(await socketsWithin(2, 10_100)).toBe(2);
     client.close();
   });
 
   it("keeps the ordinary backoff for a loopback server, which needs no network", async () => {
-    const { client } = await openFakeClient({ minReconnectDelay: 100, maxReconnectDelay: 10_000 });
-    online = false;
-    FakeSocket.latest().drop();
+    const client = await droppedOffline(FAKE_URL);
     expect(await socketsWithin(2, 200)).toBe(2);
     client.close();
   });
