@@ -1,4 +1,4 @@
-/** What the page's network and lifecycle events ask of a reconnecting socket. */
+/** What the page's network and lifecycle events ask of a transport that reconnects. */
 export interface PageHooks {
   /** The network is back, or a page from the back/forward cache is shown again: connect now. */
   resume(): void;

@@ -182,7 +182,7 @@ export class SseLink {
     );
   }
 
-  /** Checks the token once: accepted (or lacking a scope, 403) means usable; 401 closes. */
+  /** The page says the network is back: a probe or a stream waiting out its backoff goes now. */
   #resume(): void {
     if (!this.#probed && this.#probeTimer !== undefined) {
       clearTimeout(this.#probeTimer);
@@ -191,6 +191,7 @@ export class SseLink {
     for (const entry of this.#entries.values()) entry.channel.resume();
   }
 
+  /** Checks the token once: accepted (or lacking a scope, 403) means usable; 401 closes. */
   #probe(): void {
     this.#probeTimer = undefined;
     this.#rpc("subscribe", JSON.stringify({ channel: "firehose" }), this.#closer.signal).then(

@@ -22,8 +22,10 @@ function reply(res: ServerResponse, status: number, frame: Frame | undefined): v
     res.writeHead(status).end();
     return;
   }
-  // Go's json.Encoder ends the value with a newline.
-  const body = `${encodeFrameJson(frame) ?? ""}\n`;
+  // Go's json.Encoder ends the value with a newline, and writes nothing when
+  // marshalling fails (a time outside years 0–9999).
+  const json = encodeFrameJson(frame);
+  const body = json === undefined ? "" : `${json}\n`;
   res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
   res.end(body);
 }

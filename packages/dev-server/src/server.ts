@@ -135,13 +135,14 @@ export class Transport {
           req.socket.end(refusalResponse(handshakeRefusal(req) ?? { status: 400, reason: "" }));
         }
       } else {
+        // http.NotFound's answer, whole.
         res
           .writeHead(404, {
             "Content-Type": "text/plain; charset=utf-8",
             "X-Content-Type-Options": "nosniff",
-            "Content-Length": 19,
+            "Content-Length": NOT_FOUND.length,
           })
-          .end("404 page not found\n");
+          .end(NOT_FOUND);
       }
     } catch {
       if (!res.headersSent) res.writeHead(500).end();
@@ -169,6 +170,8 @@ export class Transport {
     });
   }
 }
+
+const NOT_FOUND = "404 page not found\n";
 
 /** forge strips trailing slashes before routing: `/dwp/rpc/` is `/dwp/rpc`. */
 function routedPath(url: URL): string {
