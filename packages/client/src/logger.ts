@@ -7,9 +7,9 @@
  * ```
  */
 export interface Logger {
-  /** Every frame, with `DISPATCH_DEBUG=1`. */
+  /** Every frame, with `DISPATCH_DEBUG=1`; each SSE stream opened. */
   debug?(message: string, ...details: unknown[]): void;
-  /** A frame ignored, a fallback taken (msgpack sent as text), a listener of yours that threw. */
+  /** A frame ignored, a fallback taken (msgpack sent as text), a subscription listener of yours that threw. */
   warn(message: string, ...details: unknown[]): void;
   /** Not called by the client; allowed so that `console` and most loggers fit as they are. */
   error?(message: string, ...details: unknown[]): void;

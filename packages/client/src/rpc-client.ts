@@ -60,7 +60,7 @@ export interface RpcClient {
   workflowTimeline(runId: string, options?: RequestOptions): Promise<TimelineEntry[]>;
   /** `workflow.event`: wakes runs waiting for `name`. */
   publishEvent(name: string, payload?: unknown, options?: RequestOptions): Promise<PublishEventResult>;
-  /** `stats`: the broker's counters. */
+  /** `stats`: the broker's counters and the connection count. */
   stats(options?: RequestOptions): Promise<Stats>;
   /** A method by name, for those without a typed wrapper; resolves with the raw response `data`. */
   request(method: string, data?: unknown, options?: RequestOptions): Promise<unknown>;
