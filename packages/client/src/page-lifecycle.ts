@@ -22,10 +22,14 @@ interface PageTarget {
  * @returns a function that stops listening.
  */
 export function watchPage(hooks: PageHooks): () => void {
-  const scope = globalThis as Partial<PageTarget>;
-  if (typeof scope.addEventListener !== "function" || typeof scope.removeEventListener !== "function") {
+  const maybe = globalThis as Partial<PageTarget>;
+  if (typeof maybe.addEventListener !== "function" || typeof maybe.removeEventListener !== "function") {
     return () => {};
   }
+  // Bound now: stop listening on the target that was listened to, whatever
+  // the global scope holds by then (a test's stand-in page, restored).
+  const add = maybe.addEventListener.bind(globalThis);
+  const remove = maybe.removeEventListener.bind(globalThis);
   const types = ["online", "pageshow", "pagehide"];
   // pageshow and pagehide count only for the back/forward cache (persisted),
   // not for a first load or an unload for good.
@@ -35,9 +39,9 @@ export function watchPage(hooks: PageHooks): () => void {
       (event.type === "pagehide" ? hooks.suspend : hooks.resume)();
     }
   };
-  for (const type of types) scope.addEventListener(type, listener);
+  for (const type of types) add(type, listener);
   return () => {
-    for (const type of types) scope.removeEventListener?.(type, listener);
+    for (const type of types) remove(type, listener);
   };
 }
 

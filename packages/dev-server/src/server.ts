@@ -129,7 +129,8 @@ export class Transport {
       } else if (path === "/dwp/sse") {
         if (allow("GET")) handleSse(req, res, url, this.opts.broker, this.opts.authenticate, this.isSilenced);
       } else if (path === "/dwp") {
-        // Node routes here whatever lacks the upgrade headers; gobwas says which.
+        // Node routes here whatever lacks the upgrade headers, so gobwas always
+        // finds one missing; the fallback only satisfies the type.
         if (allow("GET")) {
           this.hijacked.add(req.socket);
           req.socket.end(refusalResponse(handshakeRefusal(req) ?? { status: 400, reason: "" }));
