@@ -13,8 +13,10 @@ export const DEFAULT_BUFFER_SIZE = 256;
 
 /**
  * Writes one event out. `done` runs once the write has left the process (the
- * ws.send callback); until then the event occupies a slot of the 256-event
- * buffer, the way it would sit in the Go subscriber's channel.
+ * socket took it at once, or the ws.send callback); until then the event
+ * occupies a slot of the 256-event buffer, the way it would sit in the Go
+ * subscriber's channel while the forwarder is blocked on a full socket.
+ * `done` may run more than once.
  */
 export type EventSink = (event: StreamEvent, done: () => void) => void;
 

@@ -119,6 +119,10 @@ export class Session {
     }
     const binary = codec.name === "msgpack" && !this.opts.msgpackAsText;
     this.ws.send(bytes, { binary }, () => done?.());
+    // The kernel took it at once: Go's forwarder goroutine would have drained
+    // it from the 256-event channel by now, however many frames this turn
+    // handles. Only a socket that backs up (a reader that stopped) holds slots.
+    if (this.ws.bufferedAmount === 0) done?.();
   }
 
   /** An auth failure: a JSON text error frame, then a TCP close with no close frame. */

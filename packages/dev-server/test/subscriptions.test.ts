@@ -149,6 +149,28 @@ describe("credits", () => {
       client.close();
     });
   }
+  it("a burst of frames handled in one turn loses no events to a reader that keeps up", async () => {
+    // 300 enqueues pipelined in one write are handled back to back; each
+    // publishes job.enqueued. The socket takes every event at once, so none
+    // waits in the 256-event buffer (Go's forwarder drains it concurrently).
+    const client = await Client.authed(server);
+    await client.request("subscribe", { channel: "jobs" });
+    for (let i = 0; i < 300; i++) {
+      client.send({ id: `e${i}`, type: "request", method: "job.enqueue", data: { name: "unhandled" } });
+    }
+    let answered = 0;
+    let enqueued = 0;
+    while (answered < 300) {
+      const f = await client.nextFrame();
+      if (f.type === "response") answered++;
+      else if (f.type === "event" && (f.data as Wire).type === "job.enqueued") enqueued++;
+    }
+    const rest: Wire[] = [];
+    await client.request("stats", undefined, rest);
+    enqueued += events(rest).filter((e) => (e.data as Wire).type === "job.enqueued").length;
+    expect(enqueued).toBe(300);
+    client.close();
+  });
 });
 
 describe("ordering", () => {
