@@ -273,7 +273,7 @@ export class DispatchCore {
   }
 
   #onOpened(resumed: boolean): void {
-    this.#credits.reset();
+    this.#credits.opened();
     this.#wire.opened();
     this.#requests.flush(this.#sender);
     const channels = this.#router.channels();

@@ -9,6 +9,7 @@ import {
   FakeWebSocket as WebSocket,
 } from "../test/fake-socket.js";
 import { Dispatch } from "./client.js";
+import { HEAD_START } from "./credits.js";
 
 /** A 401 answer to the auth frame `socket` sent. */
 function refuseAuth(socket: FakeSocket): void {
@@ -83,7 +84,8 @@ describe("session races (fake socket, fake timers)", () => {
     second.acceptAuth("json", "ws_2");
     // The read goes last: read before the re-subscribe, an event between the
     // two would be lost; and queued calls keep their order.
-    expect(second.frames().map((f) => f.method)).toEqual(["auth", "subscribe", "job.enqueue", "job.get"]);
+    const sent = second.frames().map((f) => f.method ?? `credits ${String(f.credits)}`);
+    expect(sent).toEqual(["auth", `credits ${HEAD_START}`, "subscribe", "job.enqueue", "job.get"]);
     client.close();
     await queued;
   });

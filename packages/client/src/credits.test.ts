@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CreditGranter } from "./credits.js";
+import { CreditGranter, HEAD_START } from "./credits.js";
 
 describe("CreditGranter", () => {
   it("grants in batches so the server's balance never nears zero", () => {
@@ -22,16 +22,17 @@ describe("CreditGranter", () => {
     expect(balance).toBe(1000);
   });
 
-  it("starts counting again on a new session", () => {
+  it("gives each new session a head start, and starts counting again", () => {
     const grants: number[] = [];
     const granter = new CreditGranter((n) => grants.push(n), 3);
+    granter.opened();
     granter.onEvent();
     granter.onEvent();
-    granter.reset();
+    granter.opened();
     granter.onEvent();
     granter.onEvent();
-    expect(grants).toEqual([]);
+    expect(grants).toEqual([HEAD_START, HEAD_START]);
     granter.onEvent();
-    expect(grants).toEqual([3]);
+    expect(grants).toEqual([HEAD_START, HEAD_START, 3]);
   });
 });

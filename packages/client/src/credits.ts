@@ -6,8 +6,13 @@
  * producer down; it only loses events without a trace. So credits are granted
  * as events come off the socket, and slow consumers are handled where loss
  * can be seen: each subscription's buffer is bounded and reports a gap when it
- * overflows.
+ * overflows. Every session starts with a large grant: the server's 1,000
+ * would not cover a burst that outruns one round trip of top-ups (a batch of
+ * enqueues, a busy main thread, a slow uplink).
  */
+/** Credits granted as a session opens, on top of the server's 1,000. */
+export const HEAD_START = 1_000_000;
+
 export class CreditGranter {
   #received = 0;
 
@@ -16,8 +21,8 @@ export class CreditGranter {
 
   /**
    * @param grant sends a `credits` frame for `n` credits.
-   * @param batch grant after this many events: the balance stays between
-   *   1,000 − batch and 1,000, never near zero.
+   * @param batch grant after this many events: the balance never falls
+   *   more than `batch` below where the session started.
    */
   constructor(grant: (n: number) => void, batch = 250) {
     this.#grant = grant;
@@ -32,8 +37,9 @@ export class CreditGranter {
     this.#grant(n);
   }
 
-  /** A new session starts with a fresh balance of 1,000. */
-  reset(): void {
+  /** A new session: its balance is the server's 1,000 plus a head start. */
+  opened(): void {
     this.#received = 0;
+    this.#grant(HEAD_START);
   }
 }
