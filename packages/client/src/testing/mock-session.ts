@@ -7,8 +7,6 @@ import { channelError, topicsOf } from "./topics.js";
 
 /** The server's starting credit balance for every connection. */
 export const INITIAL_CREDITS = 1000;
-/** stream.DefaultBufferSize: events a connection may have in flight before more are dropped. */
-const BUFFER_SIZE = 256;
 
 /** The side of msw's connection the mock talks to. */
 export interface MockSocket {
@@ -45,7 +43,6 @@ export class MockSession {
   #queue: Promise<void> = Promise.resolve();
   /** Dropped (or forgotten by reset): counts as closed at once, and runs nothing more. */
   #gone = false;
-  #inFlight = 0;
 
   constructor(
     private readonly socket: MockSocket,
@@ -88,13 +85,10 @@ export class MockSession {
   /** Sends an event if this connection is subscribed to one of its topics and has credits. */
   deliver(event: StreamEvent): "sent" | "unsubscribed" | "no-credits" {
     if (!this.authenticated || !topicsOf(event).some((t) => this.topics.has(t))) return "unsubscribed";
+    // No 256-event buffer: it fills only while a socket backs up, which an
+    // in-process client never does (the dev server frees a slot the same way).
     if (this.credits <= 0) return "no-credits";
-    // Go's subscriber buffer: a burst beyond 256 undelivered events is dropped.
-    if (this.#inFlight >= BUFFER_SIZE) return "no-credits";
     this.credits--;
-    this.#inFlight++;
-    // msw delivers a send in a microtask: the slot frees once the client has it.
-    queueMicrotask(() => queueMicrotask(() => this.#inFlight--));
     this.send({ type: "event", ...(event.topic ? { channel: event.topic } : {}), data: event });
     return "sent";
   }
