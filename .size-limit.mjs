@@ -34,9 +34,9 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 9.94 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 10.05 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 12.36 kB
+//   with partysocket asked 9 kB, measured 12.47 kB
 //   @dispatch/react  asked 3 kB, measured 5.89 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
@@ -90,6 +90,12 @@ function everyChunk(config) {
 // while cached) on both transports, and its review fixes, each with its
 // tests: 27.62 → 28.05 kB in all. The initial bundle went from 9.64 to
 // 9.94 kB, within its 10 kB.
+// Raised: "without partysocket" 10 → 10.5 kB for per-session confirmation
+// (+0.1 kB): after a reconnect a subscription read as live, and one made
+// while reconnecting as ready, before the server had confirmed the
+// re-subscribe (`Subscription.live`/`onLive`, React's `isLive`); and for a
+// credit head start on each session, without which a burst of more than
+// 1,000 events within a round trip was silently dropped by the server.
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
@@ -98,7 +104,7 @@ export default [
     ignore: ["partysocket"],
     modifyEsbuildConfig: initialOnly,
     gzip: true,
-    limit: "10 kB",
+    limit: "10.5 kB",
   },
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, with partysocket",

@@ -60,6 +60,7 @@ export class DispatchCore {
           opened: (resumed) => this.#onOpened(resumed),
           dropped: (reason) => {
             this.#wire.closed();
+            for (const sub of this.#router.all()) sub.lost();
             this.#requests.failSent(reason);
           },
           closed: (error) => this.#onClosed(error),
@@ -79,7 +80,7 @@ export class DispatchCore {
           JSON.stringify({ channel }),
           method === "subscribe" ? { timeout: Number.POSITIVE_INFINITY } : {},
         ),
-      (channel, error) => this.#router.refuse(channel, error),
+      (channel, error) => this.#router.answer(channel, error),
     );
     this.#credits = new CreditGranter((credits) => {
       const id = `credits-${++this.#creditCounter}`;
@@ -199,10 +200,7 @@ export class DispatchCore {
     }
     // Routed from now on, so events that arrive before the confirmation are kept.
     this.#router.add(erased);
-    this.#wire.acquire(wireChannelOf(channel)).then(
-      () => sub.confirm(),
-      (error: unknown) => sub.confirm(error),
-    );
+    if (this.#wire.acquire(wireChannelOf(channel))) sub.confirm();
     this.#link.start();
     return sub;
   }

@@ -43,12 +43,15 @@ export class Router {
     return [...this.#byChannel.values()].flat();
   }
 
-  /** The server refused the wire channel: its subscriptions leave and end with `error`. */
-  refuse(wireChannel: string, error: unknown): void {
+  /**
+   * The server confirmed the wire channel on this session, or refused it:
+   * then its subscriptions leave and end with `error`.
+   */
+  answer(wireChannel: string, error?: unknown): void {
     for (const sub of this.all()) {
       if (wireChannelOf(sub.channel) !== wireChannel) continue;
       // Removed here: an ended subscription never gets to unsubscribe.
-      this.remove(sub);
+      if (error !== undefined) this.remove(sub);
       sub.confirm(error);
     }
   }

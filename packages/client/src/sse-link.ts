@@ -134,6 +134,8 @@ export class SseLink {
         gap: () => this.#onGap(router.channels()),
         reconnecting: (value, error) => {
           entry.reconnecting = value;
+          // Each reconnect opens after the first open confirmed the channel.
+          for (const sub of router.all()) sub.lost(!value);
           this.#refresh(error);
         },
         failed: (error) => {

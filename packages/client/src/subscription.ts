@@ -25,6 +25,12 @@ export interface SubscribeOptions<E extends StreamEvent = StreamEvent> {
    * listener-only subscription learns of its end nowhere else.
    */
   onEnd?: ((error: unknown) => void) | undefined;
+  /**
+   * Called with `true` each time the server confirms the subscription (at
+   * first, and again on every new session after a reconnect) and with `false`
+   * when its connection drops or it ends: between the two, events flow.
+   */
+  onLive?: ((live: boolean) => void) | undefined;
 }
 
 /** What a subscription needs from its client. */
@@ -64,9 +70,11 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
   #ended = false;
   #failure: unknown;
   #droppedCount = 0;
+  #live = false;
   readonly #maxBuffered: number;
   readonly #listener: EventListener<E> | undefined;
   readonly #onEnd: ((error: unknown) => void) | undefined;
+  readonly #onLive: ((live: boolean) => void) | undefined;
 
   readonly #host: SubscriptionHost;
 
@@ -79,6 +87,7 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
     this.#host = host;
     this.#listener = options.listener;
     this.#onEnd = options.onEnd;
+    this.#onLive = options.onLive;
     const max = options.maxBuffered ?? 50_000;
     // NaN would never compare as full: the buffer would grow without bound.
     if (!(Number.isInteger(max) && max > 0) && max !== Number.POSITIVE_INFINITY)
@@ -95,6 +104,11 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
   /** Events buffered and not yet read. */
   get buffered(): number {
     return this.#items.length - this.#head;
+  }
+
+  /** Whether the server confirmed it on the current session: its events are flowing. */
+  get live(): boolean {
+    return this.#live;
   }
 
   /** `true` once unsubscribed, closed or refused. */
@@ -176,10 +190,28 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
 
   /** @internal The server confirmed (or refused) the wire subscription. */
   confirm(error?: unknown): void {
-    if (error === undefined) this.#confirmation.resolve();
-    else {
+    if (error === undefined) {
+      this.#confirmation.resolve();
+      this.lost(true);
+    } else {
       this.#confirmation.reject(error);
       this.end(error);
+    }
+  }
+
+  /** @internal Its session dropped (or, with `true`, a new one confirmed it). */
+  lost(live = false): void {
+    if (this.#live === live || (live && this.#ended)) return;
+    this.#live = live;
+    this.#call("onLive", this.#onLive, live);
+  }
+
+  /** Runs a user's hook: a throw is logged, and must not stop the client's own work. */
+  #call<T>(name: string, hook: ((value: T) => void) | undefined, value: T): void {
+    try {
+      hook?.(value);
+    } catch (err) {
+      this.#host.logger?.warn(`${name} for ${this.channel} threw`, err);
     }
   }
 
@@ -188,6 +220,7 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
     if (this.#ended) return;
     this.#ended = true;
     this.#failure = error;
+    this.lost();
     this.#confirmation.reject(
       error ?? new ConnectionError("subscription ended before it was confirmed", { closed: true }),
     );
@@ -199,11 +232,7 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
       if (error === undefined) waiters[i]?.({ done: true, value: undefined });
       else failWaiters[i]?.(error);
     }
-    try {
-      this.#onEnd?.(error);
-    } catch (err) {
-      this.#host.logger?.warn(`onEnd for ${this.channel} threw`, err);
-    }
+    this.#call("onEnd", this.#onEnd, error);
   }
 
   #next(): Promise<IteratorResult<E>> {

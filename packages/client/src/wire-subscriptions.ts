@@ -1,11 +1,11 @@
-import { type Deferred, deferred } from "./deferred.js";
 import { ConnectionError } from "./errors.js";
 
 interface Entry {
   refs: number;
-  confirmed: Deferred<void>;
   /** Session in which the subscribe frame was sent, if any. */
   sentIn: number | undefined;
+  /** Session in which the server confirmed it, if any. */
+  liveIn: number | undefined;
 }
 
 /** Sends `subscribe`/`unsubscribe` for one wire channel on the open session. */
@@ -24,24 +24,31 @@ export class WireSubscriptions {
   #open = false;
 
   readonly #request: WireRequest;
-  readonly #onRefused: (channel: string, error: unknown) => void;
+  readonly #onAnswer: (channel: string, error?: unknown) => void;
 
-  constructor(request: WireRequest, onRefused: (channel: string, error: unknown) => void) {
+  /**
+   * @param onAnswer the server confirmed `channel` on the current session
+   *   (at first and after each reconnect), or refused it for good (`error`).
+   */
+  constructor(request: WireRequest, onAnswer: (channel: string, error?: unknown) => void) {
     this.#request = request;
-    this.#onRefused = onRefused;
+    this.#onAnswer = onAnswer;
   }
 
-  /** Counts one more user of `channel`; resolves when the server confirmed it. */
-  acquire(channel: string): Promise<void> {
+  /**
+   * Counts one more user of `channel`. Its confirmation arrives through
+   * `onAnswer`; `true` means the current session already confirmed it.
+   */
+  acquire(channel: string): boolean {
     const existing = this.#entries.get(channel);
     if (existing) {
       existing.refs++;
-      return existing.confirmed.promise;
+      return this.#open && existing.liveIn === this.#session;
     }
-    const entry: Entry = { refs: 1, confirmed: deferred(), sentIn: undefined };
+    const entry: Entry = { refs: 1, sentIn: undefined, liveIn: undefined };
     this.#entries.set(channel, entry);
     if (this.#open) this.#send(channel, entry);
-    return entry.confirmed.promise;
+    return false;
   }
 
   /** Counts one user less; unsubscribes on the wire when it was the last. */
@@ -84,13 +91,18 @@ export class WireSubscriptions {
     const session = this.#session;
     entry.sentIn = session;
     this.#request("subscribe", channel).then(
-      () => entry.confirmed.resolve(),
+      () => {
+        // A confirmation from a session already gone says nothing about this one.
+        if (session !== this.#session || !this.#open || this.#entries.get(channel) !== entry) return;
+        entry.liveIn = session;
+        this.#onAnswer(channel);
+      },
       (error: unknown) => {
         // A drop is retried on the next session; a refusal (400/403) is final.
         if (error instanceof ConnectionError || session !== this.#session) return;
-        if (this.#entries.get(channel) === entry) this.#entries.delete(channel);
-        entry.confirmed.reject(error);
-        this.#onRefused(channel, error);
+        if (this.#entries.get(channel) !== entry) return;
+        this.#entries.delete(channel);
+        this.#onAnswer(channel, error);
       },
     );
   }

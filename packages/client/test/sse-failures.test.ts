@@ -45,6 +45,33 @@ describe('transport: "sse" when things go wrong', () => {
     expect(client.status.error).toMatchObject({ code: 503 });
   });
 
+  it("a channel whose stream failed reads as not live until its stream is open again", async () => {
+    const server = await startServer({ tokens });
+    const client = sseClientFor(server.url, { minReconnectDelay: 10, maxReconnectDelay: 20 });
+    const seen: boolean[] = [];
+    let next = (): void => {};
+    const sub = client.subscribe("jobs", {
+      onLive: (live) => {
+        seen.push(live);
+        next();
+      },
+    });
+    await sub.ready;
+    expect(sub.live).toBe(true);
+    const changes = (count: number) =>
+      new Promise<void>((resolve) => {
+        next = () => seen.length >= count && resolve();
+      });
+    const lost = changes(2);
+    server.dropConnections();
+    await lost;
+    expect(sub.live).toBe(false);
+    const back = changes(3);
+    await back;
+    expect(sub.live).toBe(true);
+    expect(seen).toEqual([true, false, true]);
+  });
+
   it("reports 'closed' once, and keeps the refusal when close() follows a refused token", async () => {
     const server = await startServer({ tokens });
     const client = sseClientFor(server.url, { token: "dk_test_unknown" });
