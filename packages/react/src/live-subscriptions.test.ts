@@ -16,8 +16,11 @@ function fakeClient() {
       let closed = false;
       enders.set(channel, (error) => {
         closed = true;
+        options.onLive?.(false);
         options.onEnd?.(error);
       });
+      // The server's confirmation, as the client reports it: later, and never once ended.
+      void Promise.resolve().then(() => closed || options.onLive?.(true));
       return {
         ready: Promise.resolve(),
         get closed() {

@@ -201,18 +201,20 @@ export class LiveSubscriptions {
           for (const listener of entry.listeners) listener(event);
         },
         onEnd: ended,
+        // Per session: a reconnect reads as live only once the server has
+        // confirmed the re-subscribe, not as soon as the socket is open.
+        onLive: (live) => {
+          entry.confirmed = live;
+          this.#changed();
+        },
       });
     } catch {
       // A closed client refuses new subscriptions; the feed just stays quiet.
       return;
     }
     entry.subscription = subscription;
-    subscription.ready.then(() => {
-      // Confirmed, then ended before this ran: it must not read as live.
-      if (subscription.closed) return;
-      entry.confirmed = true;
-      this.#changed();
-    }, ended);
+    // Its refusal reaches `ended` through onEnd.
+    subscription.ready.catch(() => {});
   }
 
   #close(key: string, entry: Entry): void {

@@ -4,7 +4,7 @@ import { QueryClient } from "@tanstack/react-query";
 import { cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { DispatchProvider, useJob } from "../src/index.js";
-import { setup } from "./setup-client.js";
+import { held, setup } from "./setup-client.js";
 
 const URL = "ws://127.0.0.1:7795/dwp";
 const mock = createMockDispatch({ url: URL });
@@ -75,4 +75,43 @@ it("leaves no listeners on a long-lived client once its views are gone", async (
   } finally {
     client.close();
   }
+});
+
+it("isLive stays false after a reconnect until the server confirms the re-subscribe", async () => {
+  env = setup({ url: URL });
+  mock.handle("job.get", () => wireJob({ id: ID, state: "running" }));
+  const { result } = renderHook(() => useJob(ID), { wrapper: env.wrapper });
+  await waitFor(() => expect(result.current.isLive).toBe(true));
+  const gate = held<undefined>();
+  mock.handle("subscribe", () => gate.promise);
+  mock.drop();
+  await waitFor(() => expect(mock.sent("subscribe", `job:${ID}`)).toHaveLength(2));
+  await waitFor(() => expect(env?.client.state).toBe("open"));
+  // The socket is open, but the server is not yet delivering this channel.
+  expect(result.current.isLive).toBe(false);
+  gate.release(undefined);
+  await waitFor(() => expect(result.current.isLive).toBe(true));
+});
+
+it("isLive does not flicker true between a drop and a refused re-subscribe", async () => {
+  env = setup({ url: URL });
+  mock.handle("job.get", () => wireJob({ id: ID, state: "running" }));
+  const seen: boolean[] = [];
+  const { result } = renderHook(
+    () => {
+      const job = useJob(ID);
+      seen.push(job.isLive);
+      return job;
+    },
+    { wrapper: env.wrapper },
+  );
+  await waitFor(() => expect(result.current.isLive).toBe(true));
+  mock.handle("subscribe", () => new MockError(403, "insufficient permissions"));
+  const refused = mock.nextFrame((f) => f.method === "subscribe");
+  const mark = seen.length;
+  mock.drop();
+  await refused;
+  await waitFor(() => expect(result.current.isLive).toBe(false));
+  const after = seen.slice(mark);
+  expect(after.slice(after.indexOf(false))).not.toContain(true);
 });
