@@ -19,9 +19,11 @@ export interface DispatchProviderProps {
    * A token, or a function (sync or async) asked on every (re)connect, so a
    * refreshed token is picked up without recreating the client. While it is
    * `undefined` (a session still loading, a signed-out user) connects wait
-   * for one; a token given before is never reused. After the server refused
-   * the token (the client closes for good), a new token string starts a new
-   * client; with a function, change the provider's `key` instead.
+   * for one; a token given before is never reused, and turning `undefined`
+   * after one was used (signing out) ends that session. After the server
+   * refused the token (the client closes for good), a new token string starts
+   * a new client; with a function, change the provider's `key` instead. To
+   * switch users without signing out in between, change the `key` too.
    */
   token?: TokenProvider | undefined;
   /** Wire format. Default `"json"`. */
@@ -138,25 +140,32 @@ export function DispatchProvider(props: DispatchProviderProps): ReactNode {
   options.current = props.options;
   // Connects waiting for a token (still signing in, or signed out).
   const [waiting] = useState(() => new Set<() => void>());
-  // Bumped to replace a client whose token the server refused.
+  // Bumped to replace a client whose token the server refused, or on signing out.
   const [generation, setGeneration] = useState(0);
+  // Signing out must end the session before anything below reads through it,
+  // so the new client is chosen during this render, not in an effect.
+  const signedOut = props.token === undefined;
+  const [wasSignedOut, setWasSignedOut] = useState(signedOut);
+  if (signedOut !== wasSignedOut) {
+    setWasSignedOut(signedOut);
+    if (signedOut && client === undefined) setGeneration((n) => n + 1);
+  }
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new generation means a new client
   const source = useMemo<OwnedClient | GivenClient>(() => {
     if (client !== undefined) return new GivenClient(client);
+    // Attempts that time out while signed out share one wait, so signing in
+    // asks a token function once rather than once per abandoned attempt.
+    let pending: Promise<string> | undefined;
     const current = (): string | Promise<string> => {
       const given = token.current;
       if (given !== undefined) return typeof given === "function" ? given() : given;
       // Never an earlier user's token: authenticate once a token is given.
-      return new Promise<string>((resolve, reject) =>
-        waiting.add(() => {
-          try {
-            resolve(current());
-          } catch (err) {
-            reject(err);
-          }
-        }),
-      );
+      pending ??= new Promise<void>((resolve) => waiting.add(resolve)).then(() => {
+        pending = undefined;
+        return current();
+      });
+      return pending;
     };
     return new OwnedClient(
       () =>
@@ -189,9 +198,12 @@ export function DispatchProvider(props: DispatchProviderProps): ReactNode {
   kept.current = queryClient ?? outer ?? kept.current ?? new QueryClient();
   const cache = kept.current;
   // Queries that failed with the refused token read again through the new
-  // client; this runs after the hooks below took it up.
+  // client; this runs after the hooks below took it up. On signing out, the
+  // last user's data goes as well.
   useEffect(() => {
-    if (generation > 0) void cache.invalidateQueries({ queryKey: dispatchKeys.all });
+    if (generation === 0) return;
+    const filters = { queryKey: dispatchKeys.all };
+    void (token.current === undefined ? cache.resetQueries(filters) : cache.invalidateQueries(filters));
   }, [generation, cache]);
 
   const tree = <DispatchContext.Provider value={source}>{children}</DispatchContext.Provider>;

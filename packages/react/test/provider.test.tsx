@@ -63,10 +63,12 @@ describe("DispatchProvider", () => {
     rerender(signedIn(queryClient, "dk_test_first"));
     await screen.findByText("running");
     expect(mock.sent("auth")[0]?.data?.token).toBe("dk_test_first");
-    // Signed out: a reconnect must not authenticate as the earlier user.
+    // Signed out: that session ends, and the next must not authenticate as the earlier user.
+    const first = seen.client;
     rerender(signedIn(queryClient, undefined));
-    mock.drop();
-    await waitFor(() => expect(seen.client?.state).toBe("reconnecting"));
+    await waitFor(() => expect(first?.state).toBe("closed"));
+    await waitFor(() => expect(seen.client?.state).toBe("connecting"));
+    expect(seen.client).not.toBe(first);
     expect(mock.sent("auth")).toHaveLength(1);
     rerender(signedIn(queryClient, "dk_test_second"));
     await waitFor(() => expect(mock.sent("auth")).toHaveLength(2));

@@ -1,0 +1,87 @@
+import type { Dispatch } from "@dispatch/client";
+import { wireJob } from "@dispatch/client/testing";
+import { QueryClient } from "@tanstack/react-query";
+import { render, screen, waitFor } from "@testing-library/react";
+import { expect, it } from "vitest";
+import { DispatchProvider, useChannel, useConnectionState, useDispatch, useJob } from "../src/index.js";
+import { mockServerForFile } from "./setup-client.js";
+
+const URL = "ws://127.0.0.1:7816/dwp";
+const mock = mockServerForFile({ url: URL, tokens: { dk_test_alice: ["*"], dk_test_bob: ["*"] } });
+const A = "job_01h455vb4pex5vsknk084sn02q";
+const B = "job_01h455vb4pex5vsknk084sn02r";
+
+function View({ id }: { id: string }) {
+  const { data } = useJob(id);
+  return <p>{`${id.slice(-1)}:${data?.state ?? "none"}`}</p>;
+}
+
+function app(queryClient: QueryClient, token: string | undefined, ids: string[]) {
+  return (
+    <DispatchProvider url={URL} token={token} queryClient={queryClient} options={{ heartbeatInterval: 0 }}>
+      {ids.map((id) => (
+        <View key={id} id={id} />
+      ))}
+    </DispatchProvider>
+  );
+}
+
+it("signing out ends the session: no read goes over it, the last user's data goes, and the next user authenticates", async () => {
+  mock.handle("job.get", ({ job_id }) => wireJob({ id: job_id, state: "running" }));
+  const queryClient = new QueryClient();
+  const { rerender } = render(app(queryClient, "dk_test_alice", [A]));
+  await screen.findByText("q:running");
+  expect(mock.connections).toBe(1);
+
+  rerender(app(queryClient, undefined, [A, B]));
+  await waitFor(() => expect(mock.connections).toBe(0));
+  expect(screen.getByText("q:none")).toBeDefined();
+  expect(screen.getByText("r:none")).toBeDefined();
+  expect(mock.sent("job.get").map((f) => f.data?.job_id)).toEqual([A]);
+
+  rerender(app(queryClient, "dk_test_bob", [A, B]));
+  await screen.findByText("r:running");
+  await screen.findByText("q:running");
+  expect(mock.sent("auth").map((f) => f.data?.token)).toEqual(["dk_test_alice", "dk_test_bob"]);
+});
+
+let client: Dispatch | undefined;
+function Probe() {
+  client = useDispatch();
+  useChannel("jobs");
+  return <p>{useConnectionState().state}</p>;
+}
+
+function waitingApp(queryClient: QueryClient, token: (() => Promise<string>) | undefined) {
+  return (
+    <DispatchProvider
+      url={URL}
+      token={token}
+      queryClient={queryClient}
+      options={{ heartbeatInterval: 0, timeout: 20, minReconnectDelay: 1, maxReconnectDelay: 2 }}
+    >
+      <Probe />
+    </DispatchProvider>
+  );
+}
+
+it("asks a token function once at sign-in, however many connects timed out while signed out", async () => {
+  const queryClient = new QueryClient();
+  const { rerender } = render(waitingApp(queryClient, undefined));
+  await waitFor(() => expect(client).toBeDefined());
+  let failures = 0;
+  const off = client?.onStateChange((_state, status) => {
+    if (status.error?.message.includes("token")) failures++;
+  });
+  await waitFor(() => expect(failures).toBeGreaterThanOrEqual(5), { timeout: 4000 });
+  off?.();
+  let calls = 0;
+  rerender(
+    waitingApp(queryClient, async () => {
+      calls++;
+      return "dk_test_bob";
+    }),
+  );
+  await screen.findByText("open");
+  expect(calls).toBe(1);
+});
