@@ -112,6 +112,26 @@ describe("LiveSubscriptions", () => {
     expect(live.isLive("nope")).toBe(false);
   });
 
+  it("gives every listener the event when one of them throws, and says so on the console", () => {
+    const { client, listeners } = fakeClient();
+    const live = new LiveSubscriptions(client);
+    live.retain("a", () => feed("jobs"));
+    const heard: StreamEvent[] = [];
+    live.listen("a", () => {
+      throw new Error("bug in one component");
+    });
+    live.listen("a", (e) => heard.push(e));
+    const said = vi.spyOn(console, "error").mockImplementation(() => {});
+    const event = { type: "job.started", ts: "t", topic: "job:y", data: {} } as unknown as StreamEvent;
+    try {
+      listeners.get("jobs")?.(event);
+      expect(said).toHaveBeenCalledWith(expect.stringContaining("onEvent for jobs threw"), expect.any(Error));
+    } finally {
+      said.mockRestore();
+    }
+    expect(heard).toEqual([event]);
+  });
+
   it("is no longer live once the client ends a confirmed subscription (a refused re-subscribe)", async () => {
     const { client, enders } = fakeClient();
     const live = new LiveSubscriptions(client);

@@ -198,7 +198,17 @@ export class LiveSubscriptions {
       subscription = this.#client.subscribe(feed.channel, {
         listener: (event) => {
           feed.event(event);
-          for (const listener of entry.listeners) listener(event);
+          for (const listener of entry.listeners) {
+            // One component's throwing onEvent must not keep the event from the others.
+            try {
+              listener(event);
+            } catch (err) {
+              console.error(
+                `[dispatch] onEvent for ${feed.channel} threw; the others still got the event`,
+                err,
+              );
+            }
+          }
         },
         onEnd: ended,
         // Per session: a reconnect reads as live only once the server has
