@@ -37,7 +37,7 @@ function everyChunk(config) {
 //   JSON-only core   asked 6 kB, measured 10.05 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
 //   with partysocket asked 9 kB, measured 12.47 kB
-//   @dispatch/react  asked 3 kB, measured 5.89 kB
+//   @dispatch/react  asked 3 kB, measured 6.01 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
 // without saying why.
@@ -96,6 +96,12 @@ function everyChunk(config) {
 // re-subscribe (`Subscription.live`/`onLive`, React's `isLive`); and for a
 // credit head start on each session, without which a burst of more than
 // 1,000 events within a round trip was silently dropped by the server.
+// Raised: @dispatch/react 6 → 6.5 kB for review fixes, each with its test
+// (+0.12 kB): signing out ends the session (reads went on over the last
+// user's socket) and clears the Dispatch queries, a token function is asked
+// once at sign-in however many connects timed out before, one component's
+// throwing onEvent no longer keeps an event from the others, and a read cut
+// off by a drop is retried at once, held by the client until it is back.
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
@@ -137,6 +143,6 @@ export default [
     ignore: ["react", "react-dom", "@tanstack/react-query", "@dispatch/client"],
     modifyEsbuildConfig: esm,
     gzip: true,
-    limit: "6 kB",
+    limit: "6.5 kB",
   },
 ];

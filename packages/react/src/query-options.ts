@@ -1,4 +1,4 @@
-import { type Dispatch, DispatchError, type Job } from "@dispatch/client";
+import { ConnectionError, type Dispatch, DispatchError, type Job } from "@dispatch/client";
 import {
   type DataTag,
   type Query,
@@ -58,9 +58,14 @@ export function retryDispatchError(failureCount: number, error: unknown): boolea
 
 const closedClient = (error: unknown): boolean => error instanceof DispatchError && error.code === "closed";
 
-/** At once after a closed client (the next attempt uses the new one), else TanStack's default backoff. */
-function retryDelay(failureCount: number, error: unknown): number {
-  return closedClient(error) ? 0 : Math.min(1000 * 2 ** failureCount, 30_000);
+/**
+ * At once after a lost connection or a closed client, else TanStack's
+ * default backoff. A read cut off by a drop waits for the reconnect in the
+ * client's queue, not in a backoff sleep that an invalidation after the gap
+ * cannot cut short; after a closed client the next attempt uses the new one.
+ */
+export function retryDelay(failureCount: number, error: unknown): number {
+  return error instanceof ConnectionError ? 0 : Math.min(1000 * 2 ** failureCount, 30_000);
 }
 
 /** A finished entity never changes: no refetch on mount or focus. */
