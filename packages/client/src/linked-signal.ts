@@ -32,3 +32,22 @@ export function linkSignals(...sources: ReadonlyArray<AbortSignal | undefined>):
   else for (const source of present) source.addEventListener("abort", abort);
   return { signal: linked.signal, release };
 }
+
+/**
+ * Settles as `work` does, or rejects with the signal's reason as soon as it
+ * aborts. A `fetch` passed in by the user may ignore its signal (or hand back
+ * a body that does), and a timeout or `close()` must still end the call.
+ *
+ * @example
+ * ```ts
+ * const response = await raceAbort(fetch(url, { signal }), signal);
+ * ```
+ */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => reject(signal.reason);
+    if (signal.aborted) return stop();
+    signal.addEventListener("abort", stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
+  });
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { Dispatch } from "../src/client.js";
 import {
   AbortError,
   AuthError,
@@ -138,6 +139,19 @@ describe("createRpcClient without a server", () => {
   it("times out with TimeoutError", async () => {
     const rpc = createRpcClient({ url, token: TOKEN, fetch: hangingFetch, timeout: 20 });
     await expect(rpc.stats()).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it("times out, and ends on close(), even with a fetch that ignores its signal or a body that never ends", async () => {
+    const deaf: typeof fetch = () => new Promise<Response>(() => {});
+    const stalledBody: typeof fetch = async () => new Response(new ReadableStream({ start() {} }));
+    for (const fetch of [deaf, stalledBody]) {
+      const rpc = createRpcClient({ url, token: TOKEN, fetch, timeout: 20 });
+      await expect(rpc.stats()).rejects.toBeInstanceOf(TimeoutError);
+    }
+    const client = new Dispatch({ url, token: TOKEN, fetch: deaf, transport: "sse" });
+    const pending = client.stats();
+    client.close();
+    await expect(pending).rejects.toMatchObject({ code: "closed" });
   });
 
   it("bounds a token provider that never answers by the call's timeout and signal", async () => {

@@ -8,7 +8,7 @@ import {
   TimeoutError,
   ValidationError,
 } from "../errors.js";
-import { linkSignals } from "../linked-signal.js";
+import { linkSignals, raceAbort } from "../linked-signal.js";
 import type { Frame } from "../protocol/frame.js";
 import { timerDelay } from "../timer-delay.js";
 
@@ -91,14 +91,17 @@ export async function rpcCall(call: RpcCall): Promise<unknown> {
   let response: Response;
   let text: string;
   try {
-    response = await call.fetch(call.url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: call.token },
-      body: body as string,
+    response = await raceAbort(
+      call.fetch(call.url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: call.token },
+        body: body as string,
+        signal,
+      }),
       signal,
-    });
+    );
     // Inside the try: the timeout and the signal cover a body that stalls too.
-    text = response.status === 204 ? "" : await response.text();
+    text = response.status === 204 ? "" : await raceAbort(response.text(), signal);
   } catch (err) {
     const aborted = abortedBy(call.signal);
     if (aborted) throw aborted;
