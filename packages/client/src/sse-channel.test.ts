@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AuthError, ConnectionError, DispatchError } from "./errors.js";
 import type { StreamEvent } from "./protocol/types.js";
-import { type DialKind, SSE_CREDITS, SSE_HOLD_MS, SSE_ROLLOVER_AT, SseChannel } from "./sse-channel.js";
+import {
+  type DialKind,
+  SSE_CREDITS,
+  SSE_HOLD_MS,
+  SSE_IDLE_MS,
+  SSE_ROLLOVER_AT,
+  SseChannel,
+} from "./sse-channel.js";
 import type { SseStreamHandlers } from "./transports/sse.js";
 
 interface FakeStream {
@@ -109,6 +116,37 @@ describe("SseChannel", () => {
     t.send(b, 960, 1000);
     expect(t.log.delivered).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(t.log.gaps).toBe(0);
+  });
+
+  it("replaces a stream silent for SSE_IDLE_MS (it may be half-open): the new one opens first, then a gap", async () => {
+    const t = setup();
+    t.channel.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const [a] = t.streams;
+    a?.handlers.open();
+    t.send(a, 0, 3);
+    // Each event restarts the quiet period.
+    await vi.advanceTimersByTimeAsync(SSE_IDLE_MS - 1);
+    t.send(a, 3, 4);
+    await vi.advanceTimersByTimeAsync(SSE_IDLE_MS - 1);
+    expect(t.streams).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    const b = t.streams[1];
+    expect(b?.kind).toBe("rollover");
+    // Until the new stream is up, the old one stays: it may only be quiet.
+    expect(a?.closed).toBe(false);
+    expect(t.log.gaps).toBe(0);
+    b?.handlers.open();
+    expect(a?.closed).toBe(true);
+    expect(t.log.sequence).toEqual(["0", "1", "2", "3", "gap"]);
+    t.send(b, 10, 11);
+    expect(t.log.delivered).toEqual([0, 1, 2, 3, 10]);
+    // A quiet channel keeps being checked.
+    await vi.advanceTimersByTimeAsync(SSE_IDLE_MS);
+    expect(t.streams).toHaveLength(3);
+    t.channel.close();
+    await vi.advanceTimersByTimeAsync(SSE_IDLE_MS * 2);
+    expect(t.streams).toHaveLength(3);
   });
 
   it("reports a gap when the old stream ran dry before any overlap was seen", async () => {

@@ -13,6 +13,15 @@ export const SSE_ROLLOVER_AT = 900;
  */
 export const SSE_HOLD_MS = 3000;
 
+/**
+ * Silence after which a stream is replaced. DWP streams carry no keepalive,
+ * so a half-open connection (no FIN ever came: a NAT entry expired, a network
+ * changed) looks exactly like a quiet channel and would stay deaf for good.
+ * The new stream opens before the old one closes, and a gap is reported:
+ * nothing proves what a silent stream missed.
+ */
+export const SSE_IDLE_MS = 120_000;
+
 /** Why a stream is being opened: the first time, before its credits run out, or after a failure. */
 export type DialKind = "first" | "rollover" | "reconnect";
 
@@ -51,6 +60,8 @@ interface Live {
   count: number;
   /** `Date.now()` when it opened. */
   openedAt?: number;
+  /** Replaces a stream silent for {@link SSE_IDLE_MS}: the old one goes as soon as this one opens. */
+  swap?: boolean;
 }
 
 /** A refusal is final; a network failure, timeout or 5xx may pass. */
@@ -79,6 +90,9 @@ export class SseChannel {
   #holdTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When a stream last opened or brought an event. */
+  #heard = 0;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #everOpened = false;
   #reconnecting = false;
   #closed = false;
@@ -111,15 +125,16 @@ export class SseChannel {
     this.#closed = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#holdTimer);
+    clearTimeout(this.#idleTimer);
     this.#current?.stream?.close();
     this.#previous?.stream?.close();
     this.#current = undefined;
     this.#previous = undefined;
   }
 
-  #open(kind: DialKind): void {
+  #open(kind: DialKind, swap = false): void {
     if (this.#closed) return;
-    const live: Live = { stream: undefined, count: 0 };
+    const live: Live = { stream: undefined, count: 0, swap };
     if (kind === "rollover") {
       this.#previous = this.#current;
       this.#seen = new Map();
@@ -144,7 +159,9 @@ export class SseChannel {
 
   #onOpen(live: Live, kind: DialKind): void {
     if (live !== this.#current) return;
-    live.openedAt = Date.now();
+    live.openedAt = this.#heard = Date.now();
+    if (this.#idleTimer === undefined) this.#watchIdle();
+    if (live.swap) this.#handOver(true);
     if (!this.#everOpened) {
       this.#everOpened = true;
       this.#hooks.ready();
@@ -160,6 +177,7 @@ export class SseChannel {
     // A stream given up on may still have had an event in flight.
     if (this.#closed || (live !== this.#current && live !== this.#previous)) return;
     live.count++;
+    this.#heard = Date.now();
     // Reset only once events flow: a server that ends every stream at once
     // (a revoked token answers 200 and ends) must still back off.
     if (live === this.#current) this.#attempt = 0;
@@ -270,6 +288,23 @@ export class SseChannel {
     }
     const kind = this.#everOpened ? "reconnect" : "first";
     this.#timer = setTimeout(() => this.#open(kind), base * (0.5 + Math.random()));
+  }
+
+  /** Checks for silence when it could first have lasted {@link SSE_IDLE_MS}: one timer, not one per event. */
+  #watchIdle(): void {
+    this.#idleTimer = setTimeout(
+      () => {
+        if (this.#closed) return;
+        if (Date.now() - this.#heard >= SSE_IDLE_MS) {
+          this.#heard = Date.now();
+          // Both streams silent through a rollover: the old one is let go.
+          if (this.#previous) this.#handOver(true);
+          else if (this.#current?.openedAt !== undefined) this.#open("rollover", true);
+        }
+        this.#watchIdle();
+      },
+      Math.max(0, this.#heard + SSE_IDLE_MS - Date.now()),
+    );
   }
 
   #fail(error: DispatchError): void {
