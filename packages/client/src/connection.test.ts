@@ -59,6 +59,47 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
     client.close();
   });
 
+  it("gives up after maxRetries sessions the server accepted and then never answered", async () => {
+    const { client } = await openClient({ heartbeatInterval: 1000, maxRetries: 2, minReconnectDelay: 100 });
+    const sub = client.subscribe("jobs");
+    const ended = sub.ready.then(
+      () => "confirmed",
+      (error: unknown) => error,
+    );
+    // Every new socket is accepted, and so is its token; then nothing more.
+    for (let round = 0; round < 10 && client.state !== "closed"; round++) {
+      await vi.advanceTimersByTimeAsync(3000);
+      const socket = FakeSocket.latest();
+      if (socket.readyState === 0) socket.accept();
+      await settle();
+      if (socket.frames().length === 1) socket.acceptAuth("json", `ws_${round + 2}`);
+    }
+    expect(client.state).toBe("closed");
+    expect(await ended).toMatchObject({
+      code: "connection_lost",
+      message: expect.stringContaining("gave up after 3"),
+    });
+    expect(FakeSocket.instances.length).toBe(3);
+  });
+
+  it("still resets its count once a session is answered: a healthy session never brings the end nearer", async () => {
+    const { client } = await openClient({ heartbeatInterval: 1000, maxRetries: 1, minReconnectDelay: 100 });
+    for (let round = 0; round < 3; round++) {
+      const socket = FakeSocket.latest();
+      await vi.advanceTimersByTimeAsync(1000);
+      // The ping is answered: this session works. Then the network drops it.
+      const ping = socket.frames().findLast((f) => f.type === "ping");
+      socket.receive(JSON.stringify({ id: "p", type: "pong", correl_id: ping?.id, ts: "" }));
+      socket.drop();
+      await vi.advanceTimersByTimeAsync(1000);
+      FakeSocket.latest().accept();
+      await settle();
+      FakeSocket.latest().acceptAuth("json", `ws_${round + 2}`);
+      expect(client.state).toBe("open");
+    }
+    client.close();
+  });
+
   it("keeps a quiet socket while a request is in flight (pings queue behind it on the server)", async () => {
     const { client } = await openClient({ heartbeatInterval: 1000, timeout: 60_000 });
     const slow = client.request("job.get", { job_id: "job_x" });

@@ -1,7 +1,6 @@
 import type { Codec, Format, OutboundFrame, WireMessage } from "./codecs/codec.js";
 import { jsonCodec } from "./codecs/json.js";
-import type { ConnectionState, ConnectionStatus } from "./connection-state.js";
-import { idleStatus, Observable } from "./connection-state.js";
+import { type ConnectionState, type ConnectionStatus, idleStatus, Observable } from "./connection-state.js";
 import {
   AuthError,
   ConnectionError,
@@ -59,6 +58,8 @@ export class Connection {
   #handshake: Handshake | undefined;
   #format: Format;
   #failures = 0;
+  /** Whether the server answered anything past this session's handshake. */
+  #answered = false;
   #hadSession = false;
   #refusedToken: string | undefined;
   #authCounter = 0;
@@ -92,7 +93,11 @@ export class Connection {
     });
     this.#heartbeat = new Heartbeat(options.heartbeatInterval, {
       ping: () => this.send({ id: `ping-${++this.#authCounter}`, type: "ping", ts: new Date() }),
-      dead: () => this.#replace("no frame from the server for two heartbeat intervals (half-open socket)"),
+      dead: () => {
+        // Accepted, then never answered (a stuck read loop): a failed attempt, for maxRetries.
+        if (!this.#answered) this.#failures++;
+        this.#replace("no frame from the server for two heartbeat intervals (half-open socket)");
+      },
       mark: () => this.#hooks.mark(),
       busy: (mark) => this.#hooks.busy(mark),
     });
@@ -188,7 +193,12 @@ export class Connection {
       return;
     }
     if (this.#options.traceFrames) traceFrame(this.#options.logger, "←", frame);
-    if (!handshake) return this.#hooks.frame(frame);
+    if (!handshake) {
+      // The session works: only now is the count of failed attempts reset.
+      this.#answered = true;
+      this.#failures = 0;
+      return this.#hooks.frame(frame);
+    }
     handshake.heardAnything = true;
     // Only the answer to this auth frame ends the handshake. The server's refusal
     // carries the auth id, or no correl_id when it could not read the frame at
@@ -200,9 +210,9 @@ export class Connection {
     const answer = (frame.data ?? {}) as { format?: string; session_id?: string };
     // Anything but msgpack falls back to JSON on the server: trust its answer.
     this.#codec = answer.format === "msgpack" ? handshake.codec : jsonCodec;
-    this.#failures = 0;
     const resumed = this.#hadSession;
     this.#hadSession = true;
+    this.#answered = false;
     this.#heartbeat.start();
     this.#update({
       state: "open",

@@ -39,7 +39,10 @@ export interface DispatchOptions {
   format?: Format | undefined;
   /** Reconnect after a drop. Default `true`. */
   reconnect?: boolean | undefined;
-  /** Reconnection attempts before giving up. Default `Infinity`. */
+  /**
+   * Reconnection attempts before giving up. Default `Infinity`. A session the
+   * server accepted and then never answered (not even a ping) counts as failed.
+   */
   maxRetries?: number | undefined;
   /** Per-request timeout in ms. Default 30 000. */
   timeout?: number | undefined;
