@@ -88,8 +88,15 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
   }
 
   gap(): void {
-    // Events may be lost for good (no replay on the server): re-read.
-    void this.#queryClient.invalidateQueries({ queryKey: this.#dataKey, exact: true });
+    // Events may be lost for good (no replay on the server): re-read. A read
+    // sleeping out its retry backoff (cut off by the drop) would take the
+    // re-read into that sleep; the connection is back, so start over now.
+    const filters = { queryKey: this.#dataKey, exact: true };
+    const state = this.#queryClient.getQueryState(this.#dataKey);
+    const retrying = state?.fetchStatus === "fetching" && state.fetchFailureCount > 0;
+    void (retrying ? this.#queryClient.cancelQueries(filters) : Promise.resolve()).then(() =>
+      this.#queryClient.invalidateQueries(filters),
+    );
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import { ConnectionError, type Dispatch, DispatchError, type Job } from "@dispatch/client";
+import { type Dispatch, DispatchError, type Job } from "@dispatch/client";
 import {
   type DataTag,
   type Query,
@@ -59,13 +59,12 @@ export function retryDispatchError(failureCount: number, error: unknown): boolea
 const closedClient = (error: unknown): boolean => error instanceof DispatchError && error.code === "closed";
 
 /**
- * At once after a lost connection or a closed client, else TanStack's
- * default backoff. A read cut off by a drop waits for the reconnect in the
- * client's queue, not in a backoff sleep that an invalidation after the gap
- * cannot cut short; after a closed client the next attempt uses the new one.
+ * At once after a closed client (the next attempt uses the new one), else
+ * TanStack's default backoff. A read cut off by a drop is re-read when the
+ * gap is reported, without waiting out the backoff (`EntityFeed.gap`).
  */
 export function retryDelay(failureCount: number, error: unknown): number {
-  return error instanceof ConnectionError ? 0 : Math.min(1000 * 2 ** failureCount, 30_000);
+  return closedClient(error) ? 0 : Math.min(1000 * 2 ** failureCount, 30_000);
 }
 
 /** A finished entity never changes: no refetch on mount or focus. */
