@@ -16,9 +16,10 @@ import type { Engine, Scope } from "./engine/types.js";
 import { errorFrame, responseFrame } from "./frames.js";
 
 /**
- * Handles one request frame. `signal` is the request's context where it has
- * one that ends (HTTP RPC: the client went away); the WebSocket read loop's
- * does not end while a request runs.
+ * Handles one request frame. `signal` is the request's context, which runs
+ * started by the frame (and the children they spawn) take as theirs: for HTTP
+ * RPC it ends once the answer is written or the client goes away; for a
+ * WebSocket it is the connection's, ending with its read loop.
  */
 export type Handle = (frame: Frame, identity: Identity, signal?: AbortSignal) => Promise<Frame | undefined>;
 

@@ -81,18 +81,24 @@ export async function handleRpc(
   const scope = requiredScope(frame.method);
   if (scope !== "" && !hasScope(identity, scope))
     return reply(res, 403, errorFrame(frame.id, 403, "forbidden"));
-  // Go cancels a request's context when its client goes away, and that
-  // context is the workflow run's: a run sleeping or waiting then fails.
-  const gone = new AbortController();
+  // The request's context is the workflow run's, and its spawned children's.
+  // net/http cancels it when the client goes away, and in any case once
+  // ServeHTTP returns, i.e. right after the answer is written: a child still
+  // sleeping or waiting then fails with "context canceled".
+  const context = new AbortController();
   res.on("close", () => {
-    if (!res.writableFinished) gone.abort();
+    if (!res.writableFinished) context.abort();
   });
-  const resp = await handle(frame, identity, gone.signal);
-  if (resp === undefined) return reply(res, 204, undefined);
-  let status = 200;
-  if (resp.type === "error" && resp.error !== undefined) {
-    status = resp.error.code;
-    if (status < 100 || status > 599) status = 500;
+  try {
+    const resp = await handle(frame, identity, context.signal);
+    if (resp === undefined) return reply(res, 204, undefined);
+    let status = 200;
+    if (resp.type === "error" && resp.error !== undefined) {
+      status = resp.error.code;
+      if (status < 100 || status > 599) status = 500;
+    }
+    reply(res, status, resp);
+  } finally {
+    context.abort();
   }
-  reply(res, status, resp);
 }

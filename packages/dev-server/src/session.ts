@@ -52,6 +52,12 @@ export class Session {
   private closed = false;
   /** The client closed; what it sent before is still handled, as Go's read loop does. */
   private readEnded = false;
+  /**
+   * The upgrade request's context, which every frame's handler gets (runs a
+   * `workflow.start` spawns keep it): net/http cancels it only when the
+   * hijacked handler returns, i.e. when the read loop ends.
+   */
+  private readonly context = new AbortController();
 
   constructor(
     private readonly ws: WebSocket,
@@ -77,6 +83,7 @@ export class Session {
   }
 
   private dispose(): void {
+    this.context.abort();
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
@@ -186,7 +193,9 @@ export class Session {
       frame = codec.decode(bytes);
     } catch (err) {
       if (err instanceof FrameDecodePanic) {
-        this.closed = true;
+        // The panic unwinds the handler: its deferred cleanup runs and
+        // net/http cancels the request's context.
+        this.dispose();
         this.ws.terminate();
         return;
       }
@@ -220,7 +229,7 @@ export class Session {
       this.subscriber?.addCredits(frame.credits);
       return;
     }
-    const resp = await this.opts.handle(frame, identity);
+    const resp = await this.opts.handle(frame, identity, this.context.signal);
     if (resp === undefined) return;
     if (resp.type === "response" && (frame.method === "subscribe" || frame.method === "unsubscribe")) {
       try {

@@ -146,7 +146,9 @@ export interface WorkflowContext {
   /**
    * Go's `SpawnChild`: starts the child run without waiting for it and
    * resolves its id, checkpointed as `spawn:<name>`. The child runs in this
-   * run's context: cancelling this run's caller cancels it too.
+   * run's caller's context, which may end before the child does: over HTTP
+   * RPC a child still sleeping or waiting once the answer is written fails
+   * with `context canceled`; over a WebSocket, once the socket closes.
    */
   spawnChild(name: string, input?: unknown): Promise<string>;
 }
@@ -237,7 +239,10 @@ export interface Engine {
    * Runs the whole workflow before resolving, as the Go runner does. Rejects
    * with EngineError(500) for an unregistered name. `signal` is the caller's
    * context: when it aborts, the run's context is cancelled ("context
-   * canceled"), as an HTTP RPC request's is when its client goes away.
+   * canceled"), and so are the contexts of the children it spawned, even
+   * after the run has ended (Go's SpawnChild passes the caller's context on).
+   * The server aborts it once an HTTP RPC answer is written, and when a
+   * WebSocket connection closes. Without one, runs end only with `close()`.
    */
   startWorkflow(
     name: string,

@@ -139,6 +139,30 @@ describe("spawnChild", () => {
       "workflow.completed report",
     ]);
   });
+
+  it("runs on the caller's context, which outlives the parent's run", async () => {
+    let childId = "";
+    const engine = start({
+      workflows: {
+        report: (wf) => wf.sleep("render", 1000),
+        nightly: async (wf) => {
+          childId = await wf.spawnChild("report");
+        },
+      },
+    });
+    // Go's SpawnChildRaw runs the child with the parent's ctx, which is the
+    // caller's: the child is cancelled when the caller's context ends, even
+    // after the parent's run is over.
+    const caller = new AbortController();
+    const parent = await engine.startWorkflow("nightly", undefined, undefined, caller.signal);
+    expect(parent.state).toBe("completed");
+    await vi.advanceTimersByTimeAsync(500);
+    expect(engine.getRun(childId)?.state).toBe("running");
+    caller.abort();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(engine.getRun(childId)).toMatchObject({ state: "failed", error: "context canceled" });
+    expect(seen().at(-1)).toBe("workflow.failed report");
+  });
 });
 
 describe("waitForEvent checkpoint", () => {

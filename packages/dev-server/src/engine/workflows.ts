@@ -102,7 +102,7 @@ export class WorkflowRunner {
       } catch (err) {
         throw new Error(`unmarshal input for workflow ${goQuote(run.name)}: ${errorMessage(err)}`);
       }
-      await handler(this.context(run, controller.signal), value);
+      await handler(this.context(run, controller.signal, caller), value);
       const end = Date.now();
       Object.assign(run, { state: "completed", completedAt: end, updatedAt: end });
       this.emit("workflow.completed", topic, workflowEventData(run, { elapsedMs: end - start }));
@@ -174,7 +174,12 @@ export class WorkflowRunner {
     }
   }
 
-  private context(run: RunRecord, signal: AbortSignal): WorkflowContext {
+  /**
+   * `signal` is this run's context; `caller` is the context it was started
+   * with, which its children inherit (Go hands `w.ctx`, itself the caller's
+   * context plus scope values, to StartChildRaw / SpawnChildRaw).
+   */
+  private context(run: RunRecord, signal: AbortSignal, caller: AbortSignal | undefined): WorkflowContext {
     const topic = `workflow:${run.id}`;
     return {
       runId: run.id,
@@ -248,7 +253,7 @@ export class WorkflowRunner {
         if (this.checkpoint(run, stepName) !== undefined) return;
         const start = Date.now();
         const child = this.startChild(run, stepName, "child", name, input);
-        await this.execute(child, signal);
+        await this.execute(child, caller);
         if (child.state === "failed") {
           const error = `child workflow ${goQuote(name)} failed: ${child.error}`;
           this.emit("workflow.step_failed", topic, workflowEventData(run, { stepName, error }));
@@ -266,8 +271,10 @@ export class WorkflowRunner {
         const start = Date.now();
         const child = this.startChild(run, stepName, "spawn", name, input);
         // Go runs it in a goroutine with the parent's context: the parent
-        // checkpoints and reports the step before the child gets going.
-        void Promise.resolve().then(() => this.execute(child, signal));
+        // checkpoints and reports the step before the child gets going. That
+        // context is the caller's (the HTTP request's), not bound to the
+        // parent's run: it outlives the parent, and ends when the request does.
+        void Promise.resolve().then(() => this.execute(child, caller));
         this.save(run, stepName, utf8.encode(child.id));
         const elapsedMs = Date.now() - start;
         this.emit("workflow.step_completed", topic, workflowEventData(run, { stepName, elapsedMs }));
