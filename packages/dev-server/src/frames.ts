@@ -21,8 +21,8 @@ export function emptyFrame(): Frame {
 }
 
 /**
- * Go's frame ids are the current time (`20060102150405.000000000`): two frames
- * in the same nanosecond share an id.
+ * Go's frame ids are the current time (`20060102150405.000000000`), so two
+ * frames in the same nanosecond would share one; `timeNow` never repeats.
  */
 export function generateFrameId(): string {
   return frameIdAt(timeNow());

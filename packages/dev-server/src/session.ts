@@ -10,7 +10,7 @@ import type { WebSocket } from "ws";
 import { type Authenticator, hasScope, type Identity, requiredScope } from "./auth.js";
 import type { Broker, Subscriber } from "./broker.js";
 import { type Frame, FrameDecodeError, FrameDecodePanic, type ServerCodec } from "./codecs/codec.js";
-import { timeNow } from "./codecs/go-time.js";
+import { clockNanos } from "./codecs/go-time.js";
 import { decodeFrameJson, jsonCodec } from "./codecs/json-codec.js";
 import { msgpackCodec } from "./codecs/msgpack-codec.js";
 import { decodeRequest } from "./codecs/request-decoder.js";
@@ -31,15 +31,9 @@ export interface SessionOptions {
 /** A text message that is not UTF-8, queued in its place. */
 const INVALID_TEXT = Symbol("invalid text message");
 
-let lastSessionNanos = 0n;
-
-/** forge's connection ids: `ws_<unix nanos>`; bumped so two sessions never share one. */
+/** forge's connection ids: `ws_<unix nanos>`. The clock never repeats, so neither do they. */
 function newSessionId(): string {
-  const t = timeNow();
-  let nanos = t.sec * 1_000_000_000n + BigInt(t.nsec);
-  if (nanos <= lastSessionNanos) nanos = lastSessionNanos + 1n;
-  lastSessionNanos = nanos;
-  return `ws_${nanos}`;
+  return `ws_${clockNanos()}`;
 }
 
 export class Session {

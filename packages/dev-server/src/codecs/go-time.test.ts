@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  clockNanos,
   decodeTimeSpec,
   encodeTimeSpec,
   formatRFC3339Nano,
@@ -40,5 +41,26 @@ describe("Go time", () => {
 
   it("builds frame ids from the time", () => {
     expect(frameIdAt(parseRFC3339("2026-01-02T03:04:05.1Z"))).toBe("20260102030405.100000000");
+  });
+});
+
+describe("clockNanos", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("never repeats or goes backwards", () => {
+    const readings = Array.from({ length: 10_000 }, () => clockNanos());
+    expect(readings.every((ns, i) => i === 0 || ns > (readings[i - 1] ?? ns))).toBe(true);
+    // Nanoseconds since the epoch, within a second of Date.now().
+    const ms = Number((readings.at(-1) ?? 0n) / 1_000_000n);
+    expect(Math.abs(ms - Date.now())).toBeLessThan(1000);
+  });
+
+  it("follows a fake clock from its first reading, 1 ns apart while it stands still", () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(Date.UTC(2026, 0, 2, 3, 4, 5));
+    const t0 = 1_767_323_045_000_000_000n;
+    expect([clockNanos(), clockNanos()]).toEqual([t0, t0 + 1n]);
+    vi.advanceTimersByTime(5);
+    expect(clockNanos()).toBe(t0 + 5_000_000n);
   });
 });

@@ -21,14 +21,42 @@ const RFC3339 = "2006-01-02T15:04:05Z07:00";
 /** Go's zero `time.Time` (0001-01-01T00:00:00Z): the `ts` of a frame that had none. */
 export const ZERO_TIME: GoTime = { sec: -62135596800n, nsec: 0, offset: 0 };
 
-// Date.now() is milliseconds; hrtime adds the sub-millisecond part so server
-// timestamps carry nanoseconds like Go's time.Now().
-const baseNs = BigInt(Date.now()) * 1_000_000n;
-const baseHr = process.hrtime.bigint();
+/** A wall-clock anchor, in ns since the epoch, advanced by a monotonic counter. */
+interface Timeline {
+  hrtime: () => bigint;
+  baseNs: bigint;
+  baseHr: bigint;
+  lastNs: bigint;
+}
+
+let timeline: Timeline | undefined;
+
+/**
+ * The server's clock, for everything Go stamps with `time.Now()`: frame and
+ * event `ts`, record times. Nanoseconds since the epoch, as on Linux:
+ * Date.now() gives the milliseconds once, hrtime the rest. Each reading is
+ * later than the one before, so two stamps taken in one step never match
+ * (Go's never do either, in practice; clients de-duplicate events on `ts`).
+ */
+export function clockNanos(): bigint {
+  const hrtime = process.hrtime.bigint;
+  // Fake timers replace process.hrtime: a fake clock gets a timeline of its
+  // own, anchored on its fake Date. The real hrtime never changes.
+  if (timeline?.hrtime !== hrtime) {
+    timeline = { hrtime, baseNs: BigInt(Date.now()) * 1_000_000n, baseHr: hrtime(), lastNs: 0n };
+  }
+  const ns = timeline.baseNs + (hrtime() - timeline.baseHr);
+  timeline.lastNs = ns > timeline.lastNs ? ns : timeline.lastNs + 1n;
+  return timeline.lastNs;
+}
+
+/** A reading of `clockNanos` as a UTC `time.Time`. */
+export function timeOfNanos(ns: bigint): GoTime {
+  return timeUnix(0n, ns);
+}
 
 export function timeNow(): GoTime {
-  const ns = baseNs + (process.hrtime.bigint() - baseHr);
-  return { sec: ns / NS_PER_S, nsec: Number(ns % NS_PER_S), offset: 0 };
+  return timeOfNanos(clockNanos());
 }
 
 /** `time.Unix(sec, nsec)`: normalises an out-of-range nanosecond count. */

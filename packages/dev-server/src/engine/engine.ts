@@ -3,7 +3,7 @@
  * `Engine`, publishing every lifecycle event the Go broker would.
  */
 import { EventBus } from "./event-bus.js";
-import { formatRFC3339Nano } from "./go-time.js";
+import { nowRFC3339Nano } from "./go-time.js";
 import { JobScheduler } from "./jobs.js";
 import type { Engine, EngineOptions, StreamEvent, StreamEventType } from "./types.js";
 import { WorkflowRunner } from "./workflows.js";
@@ -24,7 +24,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const emit = (type: StreamEventType, topic: string, data: Record<string, unknown>): void => {
     // The Go broker closes its subscribers on shutdown: nothing after close().
     if (closed) return;
-    const event: StreamEvent = { type, ts: formatRFC3339Nano(Date.now()), topic, data };
+    // The broker's hooks stamp each event with time.Now().UTC() as they publish it.
+    const event: StreamEvent = { type, ts: nowRFC3339Nano(), topic, data };
     for (const listener of [...listeners]) {
       try {
         listener(event);

@@ -3,6 +3,7 @@
  * workflow's `waitForEvent` consumes (acks) them, as Go's event store does.
  */
 
+import { clockNanos } from "./go-time.js";
 import { setLongTimeout } from "./long-timer.js";
 import { newTypeId } from "./type-id.js";
 import type { Scope } from "./types.js";
@@ -15,7 +16,8 @@ export interface StoredEvent {
   scopeAppId: string;
   scopeOrgId: string;
   acked: boolean;
-  createdAt: number;
+  /** A `clockNanos` reading: event.Bus.Publish stamps time.Now().UTC(). */
+  createdAt: bigint;
 }
 
 interface Waiter {
@@ -37,7 +39,7 @@ export class EventBus {
       scopeAppId: scope?.appId ?? "",
       scopeOrgId: scope?.orgId ?? "",
       acked: false,
-      createdAt: Date.now(),
+      createdAt: clockNanos(),
     };
     this.events.push(event);
     const index = this.waiters.findIndex((w) => w.name === name);

@@ -141,7 +141,8 @@ describe("Go quirks", () => {
     expect(engine.getJob(job.id)).toMatchObject({
       state: "running",
       retry_count: 0,
-      started_at: "2026-01-02T03:04:05.6Z",
+      // run_at, created_at, the enqueued ts, then DequeueJobs' reading.
+      started_at: "2026-01-02T03:04:05.600000003Z",
     });
   });
 
@@ -152,7 +153,11 @@ describe("Go quirks", () => {
     expect(types()).toEqual(["job.enqueued", "job.started"]);
     await vi.advanceTimersByTimeAsync(1);
     expect(types()).toEqual(["job.enqueued", "job.started", "job.started"]);
-    expect(engine.getJob(job.id)).toMatchObject({ state: "running", started_at: "2026-01-02T03:05:05.6Z" });
+    // The reaper's cutoff, run_at and UpdateJob readings come first.
+    expect(engine.getJob(job.id)).toMatchObject({
+      state: "running",
+      started_at: "2026-01-02T03:05:05.600000003Z",
+    });
   });
 
   it("never runs a job cancelled while pending, and publishes nothing for it", async () => {
@@ -198,7 +203,7 @@ describe("Go quirks", () => {
     expect(engine.getJob(job.id)).toMatchObject({
       state: "running",
       heartbeat_at: "2026-01-02T03:04:05.65Z",
-      updated_at: "2026-01-02T03:04:05.6Z",
+      updated_at: "2026-01-02T03:04:05.600000001Z",
     });
     await vi.advanceTimersByTimeAsync(40);
     expect(engine.getJob(job.id)?.state).toBe("completed");

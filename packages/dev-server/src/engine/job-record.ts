@@ -1,15 +1,16 @@
 /**
- * The stored form of a `job.Job` and its wire encoding. Times are epoch ms;
- * `undefined` stands for Go's nil pointers.
+ * The stored form of a `job.Job` and its wire encoding. Times are
+ * `clockNanos` readings (ns since the epoch); `undefined` stands for Go's nil
+ * pointers.
  */
-import { formatRFC3339Nano } from "./go-time.js";
+import { clockNanos, formatRFC3339Nano } from "./go-time.js";
 import { newTypeId } from "./type-id.js";
 import type { EnqueueRequest, JobState, JobWire, StreamEventType } from "./types.js";
 
 /** A job as the in-memory store holds it. */
 export interface JobRecord {
-  createdAt: number;
-  updatedAt: number;
+  createdAt: bigint;
+  updatedAt: bigint;
   id: string;
   name: string;
   queue: string;
@@ -21,10 +22,10 @@ export interface JobRecord {
   lastError: string;
   scopeAppId: string;
   scopeOrgId: string;
-  runAt: number;
-  startedAt: number | undefined;
-  completedAt: number | undefined;
-  heartbeatAt: number | undefined;
+  runAt: bigint;
+  startedAt: bigint | undefined;
+  completedAt: bigint | undefined;
+  heartbeatAt: bigint | undefined;
   /** Nanoseconds, as Go's `time.Duration`. */
   timeout: number;
   /** Enqueue order, to break priority/run_at ties deterministically. */
@@ -92,10 +93,13 @@ const DEFAULT_TIMEOUT_NS = 300_000_000_000;
 
 /** EnqueueRaw's new job: pending and due now. */
 export function newJobRecord(req: EnqueueRequest, maxRetries: number, seq: number): JobRecord {
-  const now = Date.now();
+  // EnqueueRaw reads the clock for RunAt, then dispatch.NewEntity reads it
+  // again for CreatedAt and UpdatedAt.
+  const now = clockNanos();
+  const entity = clockNanos();
   return {
-    createdAt: now,
-    updatedAt: now,
+    createdAt: entity,
+    updatedAt: entity,
     id: newTypeId("job"),
     name: req.name,
     // The DWP handler only passes a non-empty queue and a positive priority.

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { sleep, useEngine, utf8 } from "../../test/engine-harness.js";
+import { parseRFC3339 } from "../codecs/go-time.js";
 import type { Engine, EngineOptions, JobHandler } from "./types.js";
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 600); // 2026-01-02T03:04:05.6Z
@@ -20,10 +21,13 @@ describe("enqueue and run", () => {
     start({ jobs: { "send-email": () => sleep(250) } });
     const job = engine.enqueue({ name: "send-email", payload: utf8('{"to":"a@b.c"}') });
 
+    // Each time.Now() in Go is its own clock reading: EnqueueRaw's RunAt,
+    // then NewEntity's CreatedAt/UpdatedAt, then the broker's ts. The fake
+    // clock stands still, so each reading is 1 ns after the last.
     expect(events).toEqual([
       {
         type: "job.enqueued",
-        ts: "2026-01-02T03:04:05.6Z",
+        ts: "2026-01-02T03:04:05.600000002Z",
         topic: `job:${job.id}`,
         data: { job_id: job.id, job_name: "send-email", queue: "default" },
       },
@@ -44,8 +48,8 @@ describe("enqueue and run", () => {
       "timeout",
     ]);
     expect(job).toEqual({
-      created_at: "2026-01-02T03:04:05.6Z",
-      updated_at: "2026-01-02T03:04:05.6Z",
+      created_at: "2026-01-02T03:04:05.600000001Z",
+      updated_at: "2026-01-02T03:04:05.600000001Z",
       id: job.id,
       name: "send-email",
       queue: "default",
@@ -60,12 +64,12 @@ describe("enqueue and run", () => {
     });
 
     const started = await next("job.started");
-    expect(started).toEqual({ ...events[0], type: "job.started" });
+    expect(started).toEqual({ ...events[0], type: "job.started", ts: "2026-01-02T03:04:05.600000004Z" });
     // Dequeue sets running + started_at but leaves updated_at alone.
     expect(engine.getJob(job.id)).toMatchObject({
       state: "running",
-      started_at: "2026-01-02T03:04:05.6Z",
-      updated_at: "2026-01-02T03:04:05.6Z",
+      started_at: "2026-01-02T03:04:05.600000003Z",
+      updated_at: "2026-01-02T03:04:05.600000001Z",
     });
 
     const completed = next("job.completed");
@@ -74,15 +78,16 @@ describe("enqueue and run", () => {
     expect(Object.keys(event.data)).toEqual(["job_id", "job_name", "queue", "elapsed_ms"]);
     expect(event).toEqual({
       type: "job.completed",
-      ts: "2026-01-02T03:04:05.85Z",
+      ts: "2026-01-02T03:04:05.850000002Z",
       topic: `job:${job.id}`,
       data: { job_id: job.id, job_name: "send-email", queue: "default", elapsed_ms: 250 },
     });
     const done = engine.getJob(job.id);
     expect(done).toMatchObject({
       state: "completed",
+      // The executor's reading, then UpdateJob's own for updated_at.
       completed_at: "2026-01-02T03:04:05.85Z",
-      updated_at: "2026-01-02T03:04:05.85Z",
+      updated_at: "2026-01-02T03:04:05.850000001Z",
     });
     expect(done).not.toHaveProperty("last_error");
   });
@@ -184,5 +189,24 @@ describe("enqueue and run", () => {
     const any = engine.enqueue({ name: "work", payload: undefined, queue: "email" });
     await next("job.completed");
     expect(engine.getJob(any.id)).toMatchObject({ state: "completed", queue: "email" });
+  });
+});
+
+describe("event timestamps", () => {
+  const nanos = (ts: string): bigint => {
+    const t = parseRFC3339(ts);
+    return t.sec * 1_000_000_000n + BigInt(t.nsec);
+  };
+
+  // The broker stamps each event with time.Now().UTC(), nanoseconds on Linux,
+  // so events never share a ts, which clients de-duplicate on (with type and
+  // topic). The fake clock stands still here, as Date.now() would in one ms.
+  it("gives two events emitted in one synchronous step distinct, increasing ts", () => {
+    start({});
+    engine.enqueue({ name: "work", payload: undefined });
+    engine.enqueue({ name: "work", payload: undefined });
+    const [first, second] = events.map((e) => e.ts);
+    expect([first, second]).toEqual(["2026-01-02T03:04:05.600000002Z", "2026-01-02T03:04:05.600000005Z"]);
+    expect(nanos(second ?? "")).toBeGreaterThan(nanos(first ?? ""));
   });
 });

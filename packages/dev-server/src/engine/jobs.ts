@@ -2,7 +2,7 @@
  * Job store and worker pool: the Go memory store's dequeue order, the pool's
  * concurrency slots and the executor's retry/DLQ logic, run on JS timers.
  */
-import { formatRFC3339 } from "./go-time.js";
+import { clockNanos, formatRFC3339 } from "./go-time.js";
 import { type Emit, type JobRecord, jobEventData, jobToWire, newJobRecord } from "./job-record.js";
 import { type CancelTimer, setLongTimeout } from "./long-timer.js";
 import type { EnqueueRequest, JobHandler, JobWire } from "./types.js";
@@ -22,6 +22,9 @@ export interface JobSchedulerOptions {
   staleJobThresholdMs: number;
   emit: Emit;
 }
+
+const NS_PER_MS = 1_000_000n;
+const msToNanos = (ms: number): bigint => BigInt(Math.round(ms * 1_000_000));
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -76,7 +79,7 @@ export class JobScheduler {
   cancel(id: string): boolean {
     const job = this.jobs.get(id);
     if (job === undefined) return false;
-    this.jobs.set(id, { ...job, state: "cancelled", updatedAt: Date.now() });
+    this.jobs.set(id, { ...job, state: "cancelled", updatedAt: clockNanos() });
     return true;
   }
 
@@ -102,14 +105,17 @@ export class JobScheduler {
     });
   }
 
-  private wakeAt(runAt: number): void {
+  private wakeAt(runAt: bigint): void {
     if (this.closed) return;
-    const cancel = setLongTimeout(() => {
-      this.timers.delete(cancel);
-      // The wall clock may lag the timer clock; never pump before run_at.
-      if (Date.now() < runAt) this.wakeAt(runAt);
-      else this.pump();
-    }, runAt - Date.now());
+    const cancel = setLongTimeout(
+      () => {
+        this.timers.delete(cancel);
+        // The wall clock may lag the timer clock; never pump before run_at.
+        if (clockNanos() < runAt) this.wakeAt(runAt);
+        else this.pump();
+      },
+      Number((runAt - clockNanos() + NS_PER_MS - 1n) / NS_PER_MS),
+    );
     this.timers.add(cancel);
   }
 
@@ -136,7 +142,7 @@ export class JobScheduler {
   // queue, priority DESC then run_at ASC. It sets running + started_at but not
   // updated_at, and hands the executor a copy.
   private dequeue(): JobRecord | undefined {
-    const now = Date.now();
+    const now = clockNanos();
     const { queues } = this.options;
     let best: JobRecord | undefined;
     for (const job of this.jobs.values()) {
@@ -193,26 +199,30 @@ export class JobScheduler {
       this.timers.delete(deadline);
       this.active.delete(job.id);
     }
-    const now = Date.now();
+    const elapsedMs = Date.now() - start;
+    // Executor.Execute reads the clock once for UpdatedAt and CompletedAt or
+    // the retry's base; the store's UpdateJob then stamps UpdatedAt again.
+    const now = clockNanos();
     job.updatedAt = now;
     if (failed) this.fail(job, errorMessage(failure), now);
-    else this.complete(job, now, now - start);
+    else this.complete(job, now, elapsedMs);
   }
 
-  private complete(job: JobRecord, now: number, elapsedMs: number): void {
+  private complete(job: JobRecord, now: bigint, elapsedMs: number): void {
     job.state = "completed";
     job.completedAt = now;
     this.store(job);
     this.options.emit("job.completed", `job:${job.id}`, jobEventData(job, { elapsedMs }));
   }
 
-  private fail(job: JobRecord, error: string, now: number): void {
+  private fail(job: JobRecord, error: string, now: bigint): void {
     job.retryCount++;
     job.lastError = error;
     const topic = `job:${job.id}`;
     if (job.retryCount <= job.maxRetries) {
       // Go keeps nanoseconds; whole ms keep run_at and the timer in step.
-      job.runAt = now + Math.max(0, Math.ceil(this.options.backoff(job.retryCount)));
+      const delay = Math.max(0, Math.ceil(this.options.backoff(job.retryCount)));
+      job.runAt = (now / NS_PER_MS + BigInt(delay)) * NS_PER_MS;
       job.state = "retrying";
       this.store(job);
       this.wakeAt(job.runAt);
@@ -235,13 +245,13 @@ export class JobScheduler {
   // wholesale, so a cancel or heartbeat recorded meanwhile is lost.
   private store(job: JobRecord): void {
     if (!this.jobs.has(job.id)) return;
-    this.jobs.set(job.id, { ...job, updatedAt: Date.now() });
+    this.jobs.set(job.id, { ...job, updatedAt: clockNanos() });
   }
 
   // memory.Store.HeartbeatJob: heartbeat_at only, updated_at untouched.
   private heartbeat(id: string): void {
     const job = this.jobs.get(id);
-    if (job !== undefined) job.heartbeatAt = Date.now();
+    if (job !== undefined) job.heartbeatAt = clockNanos();
   }
 
   private heartbeatActive(): void {
@@ -251,20 +261,20 @@ export class JobScheduler {
   // Pool.reapStaleJobs: running jobs whose heartbeat (or, lacking one, start)
   // is older than the threshold go back to pending and the pool wakes.
   private reapStale(): void {
-    const now = Date.now();
-    const cutoff = now - this.options.staleJobThresholdMs;
+    const cutoff = clockNanos() - msToNanos(this.options.staleJobThresholdMs);
     let reset = 0;
     for (const job of this.jobs.values()) {
       if (job.state !== "running") continue;
       const last = job.heartbeatAt ?? job.startedAt;
       if (last === undefined || last >= cutoff) continue;
+      // Pool.reapStaleJobs stamps RunAt, then the store's UpdateJob UpdatedAt.
       Object.assign(job, {
         state: "pending",
-        runAt: now,
+        runAt: clockNanos(),
         heartbeatAt: undefined,
         startedAt: undefined,
-        updatedAt: now,
       });
+      job.updatedAt = clockNanos();
       reset++;
     }
     if (reset > 0) this.wake();

@@ -1,6 +1,6 @@
 /**
  * Stored forms of `workflow.Run` and `workflow.Checkpoint`, with their wire
- * encodings (Go key order, omitempty rules). Times are epoch ms.
+ * encodings (Go key order, omitempty rules). Times are `clockNanos` readings.
  */
 import { formatRFC3339Nano } from "./go-time.js";
 import { toBase64 } from "./job-record.js";
@@ -8,8 +8,8 @@ import type { RunState, RunWire, TimelineEntryWire } from "./types.js";
 
 /** A workflow run as the in-memory store holds it. */
 export interface RunRecord {
-  createdAt: number;
-  updatedAt: number;
+  createdAt: bigint;
+  updatedAt: bigint;
   id: string;
   name: string;
   state: RunState;
@@ -17,8 +17,8 @@ export interface RunRecord {
   error: string;
   scopeAppId: string;
   scopeOrgId: string;
-  startedAt: number;
-  completedAt: number | undefined;
+  startedAt: bigint;
+  completedAt: bigint | undefined;
   version: number;
   /** Set for runs started by `runChild` / `spawnChild`. */
   parentRunId: string | undefined;
@@ -29,7 +29,7 @@ export interface CheckpointRecord {
   id: string;
   stepName: string;
   data: Uint8Array;
-  createdAt: number;
+  createdAt: bigint;
 }
 
 /** Encodes a run. `output` never appears: the Go runner never sets it. */
@@ -51,10 +51,12 @@ export function runToWire(run: RunRecord): RunWire {
   };
 }
 
+const compare = <T extends bigint | string>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Runner.GetTimeline: by created_at, ties broken by (K-sortable) checkpoint id. */
 export function timelineToWire(checkpoints: Iterable<CheckpointRecord>): TimelineEntryWire[] {
   return [...checkpoints]
-    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id))
     .map((cp) => ({
       step_name: cp.stepName,
       ...(cp.data.length > 0 && { data: toBase64(cp.data) }),

@@ -31,7 +31,10 @@ export type StreamEventType =
  */
 export interface StreamEvent {
   type: StreamEventType;
-  /** RFC 3339 with up to nine fractional digits, trailing zeros trimmed. */
+  /**
+   * RFC 3339 with up to nine fractional digits, trailing zeros trimmed. The
+   * engine's clock never repeats, so no two of its events share one.
+   */
   ts: string;
   topic: string;
   data: Record<string, unknown>;

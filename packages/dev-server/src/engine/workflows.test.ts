@@ -44,16 +44,17 @@ describe("startWorkflow", () => {
       "completed_at",
       "version",
     ]);
+    // One reading per Go time.Now() (started_at, then created_at), 1 ns apart on the still fake clock.
     expect(run).toEqual({
-      created_at: "2026-01-02T03:04:05Z",
-      updated_at: "2026-01-02T03:04:05.13Z",
+      created_at: "2026-01-02T03:04:05.000000001Z",
+      updated_at: "2026-01-02T03:04:05.130000004Z",
       id: run.id,
       name: "order",
       state: "completed",
       input: b64('{"id":7}'),
       scope_org_id: "org1",
       started_at: "2026-01-02T03:04:05Z",
-      completed_at: "2026-01-02T03:04:05.13Z",
+      completed_at: "2026-01-02T03:04:05.130000003Z",
       version: 1,
     });
     const topic = `workflow:${run.id}`;
@@ -61,40 +62,40 @@ describe("startWorkflow", () => {
     expect(events).toEqual([
       {
         type: "workflow.started",
-        ts: "2026-01-02T03:04:05Z",
+        ts: "2026-01-02T03:04:05.000000002Z",
         topic,
         data: { ...base, scope_org_id: "org1" },
       },
       {
         type: "workflow.step_completed",
-        ts: "2026-01-02T03:04:05Z",
+        ts: "2026-01-02T03:04:05.000000004Z",
         topic,
         data: { ...base, step_name: "validate", scope_org_id: "org1" },
       },
       {
         type: "workflow.step_completed",
-        ts: "2026-01-02T03:04:05.03Z",
+        ts: "2026-01-02T03:04:05.030000001Z",
         topic,
         data: { ...base, step_name: "reserve", scope_org_id: "org1", elapsed_ms: 30 },
       },
       {
         type: "workflow.step_completed",
-        ts: "2026-01-02T03:04:05.13Z",
+        ts: "2026-01-02T03:04:05.130000002Z",
         topic,
         data: { ...base, step_name: "confirm", scope_org_id: "org1" },
       },
       {
         type: "workflow.completed",
-        ts: "2026-01-02T03:04:05.13Z",
+        ts: "2026-01-02T03:04:05.130000005Z",
         topic,
         data: { ...base, scope_org_id: "org1", elapsed_ms: 130 },
       },
     ]);
     expect(engine.timeline(run.id)).toEqual([
-      { step_name: "validate", data: b64('{"ok":true}'), created_at: "2026-01-02T03:04:05Z" },
+      { step_name: "validate", data: b64('{"ok":true}'), created_at: "2026-01-02T03:04:05.000000003Z" },
       { step_name: "reserve", created_at: "2026-01-02T03:04:05.03Z" },
       { step_name: "sleep:cool-down", created_at: "2026-01-02T03:04:05.13Z" },
-      { step_name: "confirm", data: b64('"done"'), created_at: "2026-01-02T03:04:05.13Z" },
+      { step_name: "confirm", data: b64('"done"'), created_at: "2026-01-02T03:04:05.130000001Z" },
     ]);
     expect(engine.getRun(run.id)).toEqual(run);
     expect(engine.timeline("wfrun_01h455vb4pex5vsknk084sn02q")).toEqual([]);
@@ -110,13 +111,14 @@ describe("startWorkflow", () => {
     await vi.advanceTimersByTimeAsync(999);
     expect(settled).toBe(false);
     const runId = events[0]?.data.run_id as string;
-    expect(engine.getRun(runId)).toMatchObject({ state: "running", updated_at: "2026-01-02T03:04:05Z" });
+    const running = { state: "running", updated_at: "2026-01-02T03:04:05.000000001Z" };
+    expect(engine.getRun(runId)).toMatchObject(running);
     expect(engine.getRun(runId)).not.toHaveProperty("input");
     await vi.advanceTimersByTimeAsync(1);
     expect(await promise).toMatchObject({
       id: runId,
       state: "completed",
-      completed_at: "2026-01-02T03:04:06Z",
+      completed_at: "2026-01-02T03:04:06.000000001Z",
     });
     expect(await promise).not.toHaveProperty("output");
   });
@@ -147,7 +149,7 @@ describe("startWorkflow", () => {
     expect(run).toMatchObject({
       state: "failed",
       error: 'workflow pay step "charge": card declined',
-      completed_at: "2026-01-02T03:04:05Z",
+      completed_at: "2026-01-02T03:04:05.000000006Z",
     });
     expect(events.map((e) => [e.type, e.data])).toEqual([
       ["workflow.started", { run_id: run.id, name: "pay" }],
@@ -211,7 +213,7 @@ describe("waitForEvent", () => {
       acked: true,
       created_at: "2026-01-02T03:04:10Z",
     });
-    expect(ship).toEqual({ step_name: "ship", created_at: "2026-01-02T03:04:10Z" });
+    expect(ship).toEqual({ step_name: "ship", created_at: "2026-01-02T03:04:10.000000002Z" });
   });
 
   it("takes an unacked event published before the wait, only once", async () => {
@@ -245,9 +247,11 @@ describe("waitForEvent", () => {
     expect(run).toMatchObject({
       state: "failed",
       error: "payment timed out",
-      completed_at: "2026-01-02T03:05:05Z",
+      completed_at: "2026-01-02T03:05:05.000000002Z", // the job reaper's 30 s tick read it first
     });
-    expect(engine.timeline(run.id)).toEqual([{ step_name: "wait:paid", created_at: "2026-01-02T03:05:05Z" }]);
+    expect(engine.timeline(run.id)).toEqual([
+      { step_name: "wait:paid", created_at: "2026-01-02T03:05:05.000000001Z" },
+    ]);
     expect(events.at(-1)?.data).toEqual({ run_id: run.id, name: "strict", error: "payment timed out" });
   });
 });

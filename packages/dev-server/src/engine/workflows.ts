@@ -6,6 +6,7 @@ import { goMarshal } from "../codecs/go-json-encode.js";
 import { EMPTY, errorMessage, eventCheckpoint, eventPayload, parseJson, utf8 } from "./checkpoint-data.js";
 import type { EventBus, StoredEvent } from "./event-bus.js";
 import { goQuote } from "./go-quote.js";
+import { clockNanos } from "./go-time.js";
 import type { Emit } from "./job-record.js";
 import { setLongTimeout } from "./long-timer.js";
 import {
@@ -60,10 +61,13 @@ export class WorkflowRunner {
     if (this.handlers[name] === undefined) {
       throw new EngineError(500, `no workflow registered for ${goQuote(name)}`);
     }
-    const now = Date.now();
+    // StartRaw reads the clock for StartedAt, then dispatch.NewEntity reads
+    // it again for CreatedAt and UpdatedAt.
+    const now = clockNanos();
+    const entity = clockNanos();
     const run: RunRecord = {
-      createdAt: now,
-      updatedAt: now,
+      createdAt: entity,
+      updatedAt: entity,
       id: newTypeId("wfrun"),
       name,
       state: "running",
@@ -103,13 +107,15 @@ export class WorkflowRunner {
         throw new Error(`unmarshal input for workflow ${goQuote(run.name)}: ${errorMessage(err)}`);
       }
       await handler(this.context(run, controller.signal, caller), value);
-      const end = Date.now();
-      Object.assign(run, { state: "completed", completedAt: end, updatedAt: end });
-      this.emit("workflow.completed", topic, workflowEventData(run, { elapsedMs: end - start }));
+      const elapsedMs = Date.now() - start;
+      // executeRun stamps CompletedAt, then the store's UpdateRun UpdatedAt.
+      Object.assign(run, { state: "completed", completedAt: clockNanos() });
+      run.updatedAt = clockNanos();
+      this.emit("workflow.completed", topic, workflowEventData(run, { elapsedMs }));
     } catch (err) {
-      const end = Date.now();
       const error = errorMessage(err);
-      Object.assign(run, { state: "failed", error, completedAt: end, updatedAt: end });
+      Object.assign(run, { state: "failed", error, completedAt: clockNanos() });
+      run.updatedAt = clockNanos();
       this.emit("workflow.failed", topic, workflowEventData(run, { error }));
     } finally {
       this.controllers.delete(controller);
@@ -137,7 +143,7 @@ export class WorkflowRunner {
     // Keyed by step name: saving again replaces the entry (and its time).
     this.checkpoints
       .get(run.id)
-      ?.set(stepName, { id: newTypeId("ckpt"), stepName, data, createdAt: Date.now() });
+      ?.set(stepName, { id: newTypeId("ckpt"), stepName, data, createdAt: clockNanos() });
   }
 
   private checkpoint(run: RunRecord, stepName: string): Uint8Array | undefined {
