@@ -62,7 +62,9 @@ export interface DispatchOptions {
    * (HTTP POST /dwp/rpc). `"auto"` (the default) is `"socket"`: over RPC the
    * run lives in the request's context, so a call that ends early (signal,
    * timeout, `close()`, a closed page) makes a sleeping or waiting run fail
-   * with `context canceled`; over a socket it runs on.
+   * with `context canceled`; over a socket it runs on. Either way, children
+   * the run spawns without waiting share that context: one still sleeping or
+   * waiting when the answer has come fails the same way.
    */
   slowRequests?: "auto" | "rpc" | "socket" | undefined;
   /** The first reconnection delay step in ms; each wait is half to all of its step. Default 500. */

@@ -35,7 +35,9 @@ export interface SlowLaneOptions {
  * context when the request ends early (a signal, a timeout, a closed page, a
  * dropped network, and likely forge's default 30 s ReadTimeout too), and a
  * sleeping or waiting run then fails. A socket's context outlives its
- * client. No CORS is needed either.
+ * client while the run goes on; children the run spawned (Go's SpawnChild)
+ * share it, and end with the socket closed after the answer. No CORS is
+ * needed either.
  *
  * The route only changes when the RPC endpoint answers 404 without a DWP
  * frame, which proves the request was not handled; a request that failed at
