@@ -82,6 +82,36 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
     expect(FakeSocket.instances.length).toBe(3);
   });
 
+  it("gives up on a server that accepts the token and closes before answering what it was asked", async () => {
+    const { client } = await openClient({ heartbeatInterval: 0, maxRetries: 2, minReconnectDelay: 100 });
+    client.subscribe("jobs").ready.catch(() => {});
+    for (let round = 0; round < 10 && client.state !== "closed"; round++) {
+      FakeSocket.latest().drop();
+      await vi.advanceTimersByTimeAsync(1000);
+      FakeSocket.latest().accept();
+      await settle();
+      FakeSocket.latest().acceptAuth("json", `ws_${round + 2}`);
+    }
+    expect(client.state).toBe("closed");
+    expect(FakeSocket.instances.length).toBe(3);
+  });
+
+  it("does not add up failures across outages when the sessions between them were fine but quiet", async () => {
+    const { client } = await openClient({ heartbeatInterval: 0, maxRetries: 1, minReconnectDelay: 100 });
+    for (let outage = 0; outage < 3; outage++) {
+      // The session drops, one connect fails, the next one succeeds.
+      FakeSocket.latest().drop();
+      await vi.advanceTimersByTimeAsync(1000);
+      FakeSocket.latest().drop();
+      await vi.advanceTimersByTimeAsync(1000);
+      FakeSocket.latest().accept();
+      await settle();
+      FakeSocket.latest().acceptAuth("json", `ws_${outage + 2}`);
+      expect(client.state).toBe("open");
+    }
+    client.close();
+  });
+
   it("still resets its count once a session is answered: a healthy session never brings the end nearer", async () => {
     const { client } = await openClient({ heartbeatInterval: 1000, maxRetries: 1, minReconnectDelay: 100 });
     for (let round = 0; round < 3; round++) {

@@ -58,8 +58,10 @@ export class Connection {
   #handshake: Handshake | undefined;
   #format: Format;
   #failures = 0;
-  /** Whether the server answered anything past this session's handshake. */
-  #answered = false;
+  /** Sessions in a row the server accepted, was asked something on, and never answered. */
+  #unanswered = 0;
+  /** This session: asked nothing yet, asked (a ping or a request), or answered past the handshake. */
+  #heard: "quiet" | "asked" | "answered" = "quiet";
   #hadSession = false;
   #refusedToken: string | undefined;
   #authCounter = 0;
@@ -93,11 +95,7 @@ export class Connection {
     });
     this.#heartbeat = new Heartbeat(options.heartbeatInterval, {
       ping: () => this.send({ id: `ping-${++this.#authCounter}`, type: "ping", ts: new Date() }),
-      dead: () => {
-        // Accepted, then never answered (a stuck read loop): a failed attempt, for maxRetries.
-        if (!this.#answered) this.#failures++;
-        this.#replace("no frame from the server for two heartbeat intervals (half-open socket)");
-      },
+      dead: () => this.#replace("no frame from the server for two heartbeat intervals (half-open socket)"),
       mark: () => this.#hooks.mark(),
       busy: (mark) => this.#hooks.busy(mark),
     });
@@ -127,6 +125,8 @@ export class Connection {
     }
     if (this.#options.traceFrames) traceFrame(this.#options.logger, "→", frame);
     socket.send(message);
+    // A credits grant gets no answer: only a ping or a request expects one.
+    if (this.#heard === "quiet" && (frame.type === "ping" || frame.method)) this.#heard = "asked";
   }
 
   /** Closes for good. */
@@ -194,9 +194,8 @@ export class Connection {
     }
     if (this.#options.traceFrames) traceFrame(this.#options.logger, "←", frame);
     if (!handshake) {
-      // The session works: only now is the count of failed attempts reset.
-      this.#answered = true;
-      this.#failures = 0;
+      this.#heard = "answered";
+      this.#unanswered = 0;
       return this.#hooks.frame(frame);
     }
     handshake.heardAnything = true;
@@ -212,7 +211,8 @@ export class Connection {
     this.#codec = answer.format === "msgpack" ? handshake.codec : jsonCodec;
     const resumed = this.#hadSession;
     this.#hadSession = true;
-    this.#answered = false;
+    this.#failures = 0;
+    this.#heard = "quiet";
     this.#heartbeat.start();
     this.#update({
       state: "open",
@@ -284,13 +284,16 @@ export class Connection {
     this.#endHandshake();
     this.#heartbeat.stop();
     this.#current = undefined;
-    if (wasOpen) this.#hooks.dropped(why);
-    else if (attempted) this.#failures++;
-    if (!this.#options.reconnect || this.#failures > this.#options.maxRetries) {
+    if (wasOpen) {
+      this.#hooks.dropped(why);
+      // Accepted, asked, never answered (a read loop stuck after auth): as
+      // good as a failed attempt, or such a server would be retried forever.
+      if (attempted && this.#heard === "asked") this.#unanswered++;
+    } else if (attempted) this.#failures++;
+    const spent = this.#failures + this.#unanswered;
+    if (!this.#options.reconnect || spent > this.#options.maxRetries) {
       // Closed for good: no call on this client can succeed any more.
-      const message = this.#options.reconnect
-        ? `gave up after ${this.#failures} failed attempts: ${why}`
-        : why;
+      const message = this.#options.reconnect ? `gave up after ${spent} failed attempts: ${why}` : why;
       return this.close(new ConnectionError(message, { retryable: false }));
     }
     const error = new ConnectionError(why);

@@ -41,7 +41,8 @@ export interface DispatchOptions {
   reconnect?: boolean | undefined;
   /**
    * Reconnection attempts before giving up. Default `Infinity`. A session the
-   * server accepted and then never answered (not even a ping) counts as failed.
+   * server accepted and then never answered when asked (a request, a ping)
+   * counts as failed.
    */
   maxRetries?: number | undefined;
   /** Per-request timeout in ms. Default 30 000. */
