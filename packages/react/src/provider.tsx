@@ -18,12 +18,13 @@ export interface DispatchProviderProps {
   /**
    * A token, or a function (sync or async) asked on every (re)connect, so a
    * refreshed token is picked up without recreating the client. While it is
-   * `undefined` (a session still loading, a signed-out user) connects wait
-   * for one; a token given before is never reused, and turning `undefined`
-   * after one was used (signing out) ends that session. After the server
-   * refused the token (the client closes for good), a new token string starts
-   * a new client; with a function, change the provider's `key` instead. To
-   * switch users without signing out in between, change the `key` too.
+   * `undefined` (a session still loading, a signed-out user) connects wait,
+   * and a token given before is never reused. Turning `undefined` (signing
+   * out) or back (signing in) starts a new client: the last user's session
+   * ends with its Dispatch queries. After the server refused the token (the
+   * client closes for good), a new token string starts a new client; with a
+   * function, change the provider's `key` instead. To switch users without
+   * signing out in between, change the `key` too.
    */
   token?: TokenProvider | undefined;
   /** Wire format. Default `"json"`. */
@@ -42,6 +43,9 @@ export interface DispatchProviderProps {
 }
 
 const isServer = (): boolean => typeof window === "undefined";
+
+/** What a signed-out provider's client gets for a token: a wait that never ends (each connect times out). */
+const noToken = new Promise<string>(() => {});
 
 /** Stands in for the client during server rendering, where none may exist. */
 const serverClient = new Proxy(
@@ -138,34 +142,26 @@ export function DispatchProvider(props: DispatchProviderProps): ReactNode {
   token.current = props.token;
   const options = useRef(props.options);
   options.current = props.options;
-  // Connects waiting for a token (still signing in, or signed out).
-  const [waiting] = useState(() => new Set<() => void>());
-  // Bumped to replace a client whose token the server refused, or on signing out.
+  // Bumped to replace a client whose token the server refused, and on signing in or out.
   const [generation, setGeneration] = useState(0);
-  // Signing out must end the session before anything below reads through it,
-  // so the new client is chosen during this render, not in an effect.
+  // Signing in or out replaces the client in this render, before anything
+  // below can read through the old one: the last user's session ends, and a
+  // client that waited (or gave up waiting) for a token is not kept.
   const signedOut = props.token === undefined;
   const [wasSignedOut, setWasSignedOut] = useState(signedOut);
   if (signedOut !== wasSignedOut) {
     setWasSignedOut(signedOut);
-    if (signedOut && client === undefined) setGeneration((n) => n + 1);
+    if (client === undefined) setGeneration((n) => n + 1);
   }
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new generation means a new client
   const source = useMemo<OwnedClient | GivenClient>(() => {
     if (client !== undefined) return new GivenClient(client);
-    // Attempts that time out while signed out share one wait, so signing in
-    // asks a token function once rather than once per abandoned attempt.
-    let pending: Promise<string> | undefined;
     const current = (): string | Promise<string> => {
       const given = token.current;
-      if (given !== undefined) return typeof given === "function" ? given() : given;
-      // Never an earlier user's token: authenticate once a token is given.
-      pending ??= new Promise<void>((resolve) => waiting.add(resolve)).then(() => {
-        pending = undefined;
-        return current();
-      });
-      return pending;
+      // Never an earlier user's token: signed out, connects wait until signing in brings a new client.
+      if (given === undefined) return noToken;
+      return typeof given === "function" ? given() : given;
     };
     return new OwnedClient(
       () =>
@@ -176,19 +172,16 @@ export function DispatchProvider(props: DispatchProviderProps): ReactNode {
           token: current,
         }),
     );
-  }, [client, url, format, waiting, generation]);
+  }, [client, url, format, generation]);
 
   useEffect(() => source.retain(), [source]);
   useEffect(() => {
-    if (props.token === undefined) return;
-    for (const wake of [...waiting]) wake();
-    waiting.clear();
     // A refused token closes the client for good (no retry storm). A new token
     // string, say after signing in again, is worth a new client. A function is
     // often a new closure on every render, so it never counts as new.
     if (typeof props.token === "string" && source instanceof OwnedClient && source.refused)
       setGeneration((n) => n + 1);
-  }, [props.token, waiting, source]);
+  }, [props.token, source]);
 
   const outer = useContext(QueryClientContext);
   // A new QueryClient only when neither a prop nor a surrounding provider

@@ -85,3 +85,31 @@ it("asks a token function once at sign-in, however many connects timed out while
   await screen.findByText("open");
   expect(calls).toBe(1);
 });
+
+it("signs in after staying signed out long enough for the waiting client to give up", async () => {
+  const queryClient = new QueryClient();
+  const view = (token: string | undefined) => (
+    <DispatchProvider
+      url={URL}
+      token={token}
+      queryClient={queryClient}
+      options={{
+        heartbeatInterval: 0,
+        timeout: 20,
+        maxRetries: 3,
+        minReconnectDelay: 1,
+        maxReconnectDelay: 2,
+      }}
+    >
+      <Probe />
+    </DispatchProvider>
+  );
+  const { rerender } = render(view("dk_test_alice"));
+  await screen.findByText("open");
+  rerender(view(undefined));
+  // Each connect times out waiting for a token, and counts as a failed attempt.
+  await waitFor(() => expect(client?.state).toBe("closed"), { timeout: 4000 });
+  rerender(view("dk_test_bob"));
+  await screen.findByText("open");
+  expect(mock.sent("auth").map((f) => f.data?.token)).toEqual(["dk_test_alice", "dk_test_bob"]);
+});
