@@ -141,15 +141,28 @@ describe("createRpcClient without a server", () => {
     await expect(rpc.stats()).rejects.toBeInstanceOf(TimeoutError);
   });
 
-  it("times out, and ends on close(), even with a fetch that ignores its signal or a body that never ends", async () => {
+  it("times out even with a fetch that ignores its signal or a body that never ends", async () => {
     const deaf: typeof fetch = () => new Promise<Response>(() => {});
     const stalledBody: typeof fetch = async () => new Response(new ReadableStream({ start() {} }));
     for (const fetch of [deaf, stalledBody]) {
       const rpc = createRpcClient({ url, token: TOKEN, fetch, timeout: 20 });
       await expect(rpc.stats()).rejects.toBeInstanceOf(TimeoutError);
     }
-    const client = new Dispatch({ url, token: TOKEN, fetch: deaf, transport: "sse" });
+  });
+
+  it("ends an SSE-mode request on close() while a fetch that ignores its signal holds it", async () => {
+    let asked = (): void => {};
+    const fetchCalled = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    const deafOnceAsked: typeof fetch = () => {
+      asked();
+      return new Promise<Response>(() => {});
+    };
+    const client = new Dispatch({ url, token: TOKEN, fetch: deafOnceAsked, transport: "sse" });
     const pending = client.stats();
+    // Closed while the call is in fetch's hands, not before it got there.
+    await fetchCalled;
     client.close();
     await expect(pending).rejects.toMatchObject({ code: "closed" });
   });
