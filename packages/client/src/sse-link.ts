@@ -87,7 +87,8 @@ export class SseLink {
       entry.channel.start();
     }
     entry.router.add(sub);
-    if (entry.ready) sub.confirm();
+    // Not while its stream is re-opening: nothing flows then.
+    if (entry.ready && !entry.reconnecting) sub.confirm();
   }
 
   /** Un-routes `sub`; closes the stream when it was the last on it. */
@@ -134,8 +135,8 @@ export class SseLink {
         gap: () => this.#onGap(router.channels()),
         reconnecting: (value, error) => {
           entry.reconnecting = value;
-          // Each reconnect opens after the first open confirmed the channel.
-          for (const sub of router.all()) sub.lost(!value);
+          // Back: confirmed again, a subscription made while it was down included.
+          for (const sub of router.all()) value ? sub.lost() : sub.confirm();
           this.#refresh(error);
         },
         failed: (error) => {

@@ -72,6 +72,36 @@ describe('transport: "sse" when things go wrong', () => {
     expect(seen).toEqual([true, false, true]);
   });
 
+  it("a subscription made while its channel's stream is re-opening is live, and ready, only once it is back", async () => {
+    const server = await startServer({ tokens });
+    let down = false;
+    const flaky: typeof fetch = (input, init) =>
+      down && String(input).includes("/dwp/sse")
+        ? Promise.resolve(new Response("", { status: 503, statusText: "Service Unavailable" }))
+        : fetch(input, init);
+    const client = sseClientFor(server.url, { fetch: flaky, minReconnectDelay: 10, maxReconnectDelay: 20 });
+    let lost = (): void => {};
+    const first = client.subscribe("jobs", { onLive: (live) => live || lost() });
+    await first.ready;
+    const gone = new Promise<void>((resolve) => {
+      lost = resolve;
+    });
+    down = true;
+    server.dropConnections();
+    await gone;
+    const seen: boolean[] = [];
+    const late = client.subscribe("jobs", { onLive: (live) => seen.push(live) });
+    let ready = false;
+    void late.ready.then(() => {
+      ready = true;
+    });
+    await stateReaches(client, "reconnecting");
+    expect({ live: late.live, ready, seen }).toEqual({ live: false, ready: false, seen: [] });
+    down = false;
+    await late.ready;
+    expect({ live: late.live, seen, first: first.live }).toEqual({ live: true, seen: [true], first: true });
+  });
+
   it("reports 'closed' once, and keeps the refusal when close() follows a refused token", async () => {
     const server = await startServer({ tokens });
     const client = sseClientFor(server.url, { token: "dk_test_unknown" });
