@@ -89,7 +89,12 @@ export interface MockDispatch {
   emit(event: StreamEvent): number;
   /** Ends every connection abruptly (code 1006) and fails every SSE stream, so clients reconnect and report a gap. */
   drop(): void;
-  /** Sets every connection's credits to zero: events are dropped until the client grants more (an SSE stream never can). */
+  /**
+   * Sets every connection's credits to zero: events are dropped until the
+   * client grants more (an SSE stream never can). Call it once the session is
+   * set up (after `await sub.ready`): `Dispatch` grants a head start as each
+   * session opens, which would otherwise land after this and undo it.
+   */
   exhaustCredits(): void;
   /** Request frames with this method (and, for subscribe/unsubscribe, this channel). */
   sent(method: string, channel?: string): ClientFrame[];
