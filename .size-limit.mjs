@@ -34,9 +34,9 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 10.05 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 10.11 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 12.47 kB
+//   with partysocket asked 9 kB, measured 12.53 kB
 //   @dispatch/react  asked 3 kB, measured 6.01 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
@@ -96,6 +96,13 @@ function everyChunk(config) {
 // re-subscribe (`Subscription.live`/`onLive`, React's `isLive`); and for a
 // credit head start on each session, without which a burst of more than
 // 1,000 events within a round trip was silently dropped by the server.
+// Raised: "with partysocket" 12.5 → 13 kB and "every chunk" 28.5 → 29 kB
+// for the same fixes and their follow-ups from review, each with its test
+// (initial 9.95 → 10.11 kB, all 28.06 → 28.41 kB): a server that takes the
+// token and never answers uses up maxRetries, HTTP RPC ends on its timeout
+// and on close() with a fetch that ignores its signal, an SSE stream silent
+// for 2 minutes (possibly half-open) is replaced, and an SSE subscription
+// made while its stream re-opens is confirmed only once it is back.
 // Raised: @dispatch/react 6 → 6.5 kB for review fixes, each with its test
 // (+0.12 kB): signing out ends the session (reads went on over the last
 // user's socket) and clears the Dispatch queries, a token function is asked
@@ -118,7 +125,7 @@ export default [
     import: "{ Dispatch }",
     modifyEsbuildConfig: initialOnly,
     gzip: true,
-    limit: "12.5 kB",
+    limit: "13 kB",
   },
   {
     name: "@dispatch/client: everything, every lazy chunk included (msgpack, slow lane, fan-out)",
@@ -126,7 +133,7 @@ export default [
     import: "*",
     modifyEsbuildConfig: everyChunk,
     gzip: true,
-    limit: "28.5 kB",
+    limit: "29 kB",
   },
   {
     name: "@dispatch/client/msgpack: the codec with @msgpack/msgpack (loaded on demand)",
