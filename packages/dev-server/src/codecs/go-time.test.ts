@@ -64,3 +64,27 @@ describe("clockNanos", () => {
     expect(clockNanos()).toBe(t0 + 5_000_000n);
   });
 });
+
+describe("clockNanos after the wall clock is stepped", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("follows a wall clock moved on while the monotonic clock stood still (a suspended laptop, NTP)", () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(Date.UTC(2026, 0, 2, 3, 4, 5));
+    clockNanos();
+    vi.setSystemTime(Date.UTC(2026, 0, 2, 4, 4, 5));
+    const later = clockNanos();
+    expect(later / 1_000_000n).toBe(BigInt(Date.UTC(2026, 0, 2, 4, 4, 5)));
+  });
+
+  it("follows vi.setSystemTime without fake timers (only Date mocked)", () => {
+    clockNanos();
+    vi.setSystemTime(Date.UTC(2030, 0, 1));
+    try {
+      expect(clockNanos() / 1_000_000n).toBeGreaterThanOrEqual(BigInt(Date.UTC(2030, 0, 1)));
+      expect(clockNanos() / 1_000_000n).toBeLessThan(BigInt(Date.UTC(2030, 0, 1) + 1000));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -45,7 +45,16 @@ export function clockNanos(): bigint {
   if (timeline?.hrtime !== hrtime) {
     timeline = { hrtime, baseNs: BigInt(Date.now()) * 1_000_000n, baseHr: hrtime(), lastNs: 0n };
   }
-  const ns = timeline.baseNs + (hrtime() - timeline.baseHr);
+  const hr = hrtime();
+  let ns = timeline.baseNs + (hr - timeline.baseHr);
+  // Go reads the wall clock every time: a clock stepped (NTP, a suspended
+  // laptop, vi.setSystemTime) shows at once, so re-anchor once hrtime's
+  // reckoning is a second off.
+  const wall = BigInt(Date.now()) * 1_000_000n;
+  if (ns - wall > 1_000_000_000n || wall - ns > 1_000_000_000n) {
+    timeline.baseNs = ns = wall;
+    timeline.baseHr = hr;
+  }
   timeline.lastNs = ns > timeline.lastNs ? ns : timeline.lastNs + 1n;
   return timeline.lastNs;
 }
