@@ -73,7 +73,12 @@ export class Session {
       this.readEnded = true;
       if (!this.running) this.dispose();
     });
-    ws.on("error", () => this.dispose());
+    // A read error (an oversize message) is where Go's read loop would stop
+    // too, but only once the request it is running has returned: like a close.
+    ws.on("error", () => {
+      this.readEnded = true;
+      if (!this.running) this.dispose();
+    });
   }
 
   private dispose(): void {

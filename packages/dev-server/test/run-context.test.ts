@@ -74,3 +74,21 @@ describe("a spawned child's context", () => {
     expect((await failed).data).toEqual({ run_id: childId, name: "nap", error: "context canceled" });
   });
 });
+
+describe("the run holding a WebSocket's read loop", () => {
+  it("is not cancelled by a read error Go would meet only after it returned (an oversize message behind it)", async () => {
+    const client = await Client.authed(server);
+    const completed = nextEvent(isNap("workflow.completed"));
+    const failed = nextEvent(isNap("workflow.failed"));
+    client.send({
+      id: "w1",
+      type: "request",
+      method: "workflow.start",
+      data: { name: "nap", input: { ms: 50 } },
+    });
+    client.sendText("x".repeat((1 << 20) + 1));
+    const outcome = await Promise.race([completed, failed]);
+    expect(outcome.type).toBe("workflow.completed");
+    client.close();
+  });
+});
