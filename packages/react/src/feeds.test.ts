@@ -41,6 +41,34 @@ describe("EntityFeed.gap", () => {
     keep();
   });
 
+  it("hands the re-read to whoever awaits the retrying one (a loader's fetchQuery) instead of failing it", async () => {
+    let calls = 0;
+    const options = {
+      queryKey: dispatchKeys.job(ID),
+      queryFn: async () => {
+        if (++calls === 1) throw new Error("connection lost");
+        return { id: ID };
+      },
+      retry: 3,
+      retryDelay: 600_000,
+    };
+    const observer = new QueryObserver(queryClient, options);
+    const failed = new Promise<void>((resolve) => {
+      const off = observer.subscribe((result) => {
+        if (result.failureCount === 0) return;
+        off();
+        resolve();
+      });
+    });
+    const keep = observer.subscribe(() => {});
+    const loader = queryClient.fetchQuery(options);
+    await failed;
+    createJobFeed(queryClient, ID).gap();
+    await expect(loader).resolves.toEqual({ id: ID });
+    expect(calls).toBe(2);
+    keep();
+  });
+
   it("re-reads a query that has data, as after any gap", async () => {
     let calls = 0;
     let called = (): void => {};

@@ -92,11 +92,12 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
     // sleeping out its retry backoff (cut off by the drop) would take the
     // re-read into that sleep; the connection is back, so start over now.
     const filters = { queryKey: this.#dataKey, exact: true };
-    const state = this.#queryClient.getQueryState(this.#dataKey);
-    const retrying = state?.fetchStatus === "fetching" && state.fetchFailureCount > 0;
-    void (retrying ? this.#queryClient.cancelQueries(filters) : Promise.resolve()).then(() =>
-      this.#queryClient.invalidateQueries(filters),
-    );
+    const query = this.#queryClient.getQueryCache().find(filters);
+    // Silently, and refetched in this same tick: whoever awaits the old read
+    // (a loader's fetchQuery) is handed the new one instead of an error.
+    if (query?.isActive() && query.state.fetchStatus === "fetching" && query.state.fetchFailureCount > 0)
+      void query.cancel({ silent: true });
+    void this.#queryClient.invalidateQueries(filters);
   }
 
   close(): void {
