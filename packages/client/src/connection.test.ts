@@ -96,6 +96,21 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
     expect(FakeSocket.instances.length).toBe(3);
   });
 
+  it("counts one outage once: a drop that cut off the first request, then one failed connect, is within maxRetries 1", async () => {
+    const { client } = await openClient({ heartbeatInterval: 0, maxRetries: 1, minReconnectDelay: 100 });
+    client.stats().catch(() => {});
+    FakeSocket.latest().drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    FakeSocket.latest().drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(client.state).toBe("reconnecting");
+    FakeSocket.latest().accept();
+    await settle();
+    FakeSocket.latest().acceptAuth("json", "ws_3");
+    expect(client.state).toBe("open");
+    client.close();
+  });
+
   it("does not add up failures across outages when the sessions between them were fine but quiet", async () => {
     const { client } = await openClient({ heartbeatInterval: 0, maxRetries: 1, minReconnectDelay: 100 });
     for (let outage = 0; outage < 3; outage++) {

@@ -290,7 +290,8 @@ export class Connection {
       // good as a failed attempt, or such a server would be retried forever.
       if (attempted && this.#heard === "asked") this.#unanswered++;
     } else if (attempted) this.#failures++;
-    const spent = this.#failures + this.#unanswered;
+    // The larger, not the sum: one outage may cost a session and a connect.
+    const spent = Math.max(this.#failures, this.#unanswered);
     if (!this.#options.reconnect || spent > this.#options.maxRetries) {
       // Closed for good: no call on this client can succeed any more.
       const message = this.#options.reconnect ? `gave up after ${spent} failed attempts: ${why}` : why;
