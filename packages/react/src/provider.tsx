@@ -44,9 +44,6 @@ export interface DispatchProviderProps {
 
 const isServer = (): boolean => typeof window === "undefined";
 
-/** What a signed-out provider's client gets for a token: a wait that never ends (each connect times out). */
-const noToken = new Promise<string>(() => {});
-
 /** Stands in for the client during server rendering, where none may exist. */
 const serverClient = new Proxy(
   {},
@@ -157,6 +154,9 @@ export function DispatchProvider(props: DispatchProviderProps): ReactNode {
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new generation means a new client
   const source = useMemo<OwnedClient | GivenClient>(() => {
     if (client !== undefined) return new GivenClient(client);
+    // What a signed-out client gets for a token: a wait that never ends (each
+    // connect times out). Its own, so the waits it collects go with it.
+    const noToken = new Promise<string>(() => {});
     const current = (): string | Promise<string> => {
       const given = token.current;
       // Never an earlier user's token: signed out, connects wait until signing in brings a new client.
