@@ -112,7 +112,7 @@ export default defineConfig({
         test: {
           name: "demo",
           root: "apps/demo",
-          include: ["test/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
           environment: "node",
           // Real Chromium against a real Vite and dev server: starting them takes a while.
           testTimeout: 60_000,

@@ -2,12 +2,17 @@ import type { Job } from "@dispatch/client";
 import { isTerminalJob } from "@dispatch/react";
 import { timeOf } from "./time";
 
-/** Attempts started so far: a retrying job has finished `retry_count` of them. */
+/**
+ * Attempts started so far. Each failure counts in `retry_count` before the
+ * job is retried or marked failed, so a retrying or failed job has made
+ * exactly that many; a running or completed one, one more.
+ */
 export function attemptsOf(job: Job): number {
   switch (job.state) {
     case "pending":
       return 0;
     case "retrying":
+    case "failed":
       return job.retry_count;
     case "cancelled":
       return job.started_at === undefined ? job.retry_count : job.retry_count + 1;
