@@ -17,8 +17,9 @@ export function App() {
     () => ({
       // Same origin: the token takes the same route as the page itself did.
       allowInsecure: config.sameOrigin,
-      // A local dashboard should notice a restarted server quickly.
+      // A local dashboard should notice a restarted or frozen server quickly.
       maxReconnectDelay: 3_000,
+      heartbeatInterval: 5_000,
     }),
     [config],
   );

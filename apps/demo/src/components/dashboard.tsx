@@ -41,7 +41,16 @@ export function Dashboard({ format, onFormatChange, serverUrl }: Props) {
         </div>
         <div className="col col-main">
           <JobsTable jobIds={jobs.ids} selected={selected} onSelect={setSelected} />
-          {selected !== undefined && <JobDetail jobId={selected} onClose={() => setSelected(undefined)} />}
+          {selected !== undefined && (
+            <JobDetail
+              jobId={selected}
+              onClose={() => {
+                setSelected(undefined);
+                // Keyboard focus goes back to the row it came from, not to the page.
+                document.querySelector<HTMLElement>(`[data-job-id="${selected}"] button.link`)?.focus();
+              }}
+            />
+          )}
         </div>
         <div className="col col-right">
           <StatsPanel />

@@ -1,6 +1,7 @@
 import { useEnqueue } from "@dispatch/react";
 import { type FormEvent, useId, useState } from "react";
 import { DEMO_JOBS, type DemoJobName, examplePayload } from "../lib/demo-jobs";
+import { useClearOnReconnect } from "../lib/use-clear-on-reconnect";
 
 type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -21,6 +22,7 @@ export function EnqueueForm({ onEnqueued }: { onEnqueued: (jobId: string) => voi
   const [priority, setPriority] = useState("0");
   const [payload, setPayload] = useState(() => examplePayload("send-email"));
   const enqueue = useEnqueue({ onSuccess: (result) => onEnqueued(result.job_id) });
+  useClearOnReconnect(enqueue);
   const parsed = parsePayload(payload);
   const priorityValue = Number(priority);
   // The server applies only priorities above 0; the client refuses negative ones.
@@ -58,6 +60,7 @@ export function EnqueueForm({ onEnqueued }: { onEnqueued: (jobId: string) => voi
             id={`${id}-queue`}
             value={queue}
             aria-invalid={!queueOk}
+            aria-describedby={queueOk ? undefined : `${id}-queue-error`}
             onChange={(e) => setQueue(e.target.value)}
           />
         </div>
@@ -70,12 +73,21 @@ export function EnqueueForm({ onEnqueued }: { onEnqueued: (jobId: string) => voi
             step={1}
             value={priority}
             aria-invalid={!priorityOk}
+            aria-describedby={priorityOk ? undefined : `${id}-priority-error`}
             onChange={(e) => setPriority(e.target.value)}
           />
         </div>
       </div>
-      {!queueOk && <p className="field-error">Queue must not be empty.</p>}
-      {!priorityOk && <p className="field-error">Priority must be a whole number, 0 or more.</p>}
+      {!queueOk && (
+        <p id={`${id}-queue-error`} className="field-error">
+          Queue must not be empty.
+        </p>
+      )}
+      {!priorityOk && (
+        <p id={`${id}-priority-error`} className="field-error">
+          Priority must be a whole number, 0 or more.
+        </p>
+      )}
       <label htmlFor={`${id}-payload`}>Payload (JSON)</label>
       <textarea
         id={`${id}-payload`}
@@ -91,7 +103,13 @@ export function EnqueueForm({ onEnqueued }: { onEnqueued: (jobId: string) => voi
           Invalid JSON: {parsed.error}
         </p>
       )}
-      <button type="submit" className="primary" disabled={!parsed.ok || !priorityOk || !queueOk}>
+      {/* Disabled while a call is out: clicks during an outage would each enqueue a job once it is back. */}
+      <button
+        type="submit"
+        className="primary"
+        disabled={!parsed.ok || !priorityOk || !queueOk || enqueue.isPending}
+        aria-busy={enqueue.isPending}
+      >
         Enqueue job
       </button>
       <p className="form-status" role="status">

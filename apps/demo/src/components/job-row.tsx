@@ -1,6 +1,8 @@
 import { isTerminalJob, useCancelJob, useJob } from "@dispatch/react";
+import { memo } from "react";
 import { attemptsOf, elapsedOf } from "../lib/job-timing";
 import { formatDuration, shortId } from "../lib/time";
+import { useClearOnReconnect } from "../lib/use-clear-on-reconnect";
 import { useNow } from "../lib/use-now";
 import { StateBadge } from "./state-badge";
 
@@ -10,10 +12,14 @@ interface Props {
   onSelect: (jobId: string) => void;
 }
 
-/** One job, its state read from the job's query cache (live, and re-read after a gap). */
-export function JobRow({ jobId, selected, onSelect }: Props) {
+/**
+ * One job, its state read from the job's query cache (live, and re-read after
+ * a gap). Memoised: a new job must not re-render the hundred rows before it.
+ */
+export const JobRow = memo(function JobRow({ jobId, selected, onSelect }: Props) {
   const { data: job, error } = useJob(jobId);
   const cancel = useCancelJob();
+  useClearOnReconnect(cancel);
   const active = job !== undefined && !isTerminalJob(job);
   const now = useNow(active);
   const state = job?.state ?? "loading";
@@ -29,7 +35,7 @@ export function JobRow({ jobId, selected, onSelect }: Props) {
         <button
           type="button"
           className="link"
-          aria-label={`Show job ${jobId}`}
+          title={`Show job ${jobId}`}
           aria-pressed={selected}
           onClick={(e) => {
             e.stopPropagation();
@@ -67,4 +73,4 @@ export function JobRow({ jobId, selected, onSelect }: Props) {
       </td>
     </tr>
   );
-}
+});

@@ -12,7 +12,7 @@ export function JobsTable({ jobIds, selected, onSelect }: Props) {
     <section className="panel jobs" aria-labelledby="jobs-title">
       <header className="panel-head">
         <h2 id="jobs-title">Jobs</h2>
-        <span className="muted">{jobIds.length} seen</span>
+        <span className="muted">latest {jobIds.length}</span>
       </header>
       {jobIds.length === 0 ? (
         <p className="empty">No jobs yet. Enqueue one, or start a workflow.</p>

@@ -1,5 +1,5 @@
-import { useChannel, useConnectionState, usePublishEvent, useStartWorkflow } from "@dispatch/react";
-import { useEffect } from "react";
+import { useChannel, usePublishEvent, useStartWorkflow } from "@dispatch/react";
+import { useClearOnReconnect } from "../lib/use-clear-on-reconnect";
 import { useIdList } from "../lib/use-id-list";
 import { WorkflowRun } from "./workflow-run";
 
@@ -12,16 +12,7 @@ export function WorkflowsPanel() {
   useChannel("workflows", { limit: 1, onEvent: (event) => runs.add(event.data.run_id) });
   const start = useStartWorkflow();
   const publish = usePublishEvent();
-  // A failure from before a reconnect says nothing about the connection now.
-  // Only failed ones are reset: reset() would detach a call still running.
-  const { state } = useConnectionState();
-  const { reset: resetStart, isError: startFailed } = start;
-  const { reset: resetPublish, isError: publishFailed } = publish;
-  useEffect(() => {
-    if (state !== "open") return;
-    if (startFailed) resetStart();
-    if (publishFailed) resetPublish();
-  }, [state, startFailed, publishFailed, resetStart, resetPublish]);
+  useClearOnReconnect(start, publish);
   return (
     <section className="panel workflows" aria-labelledby="workflows-title">
       <header className="panel-head">
