@@ -11,6 +11,7 @@ import {
 import { Heartbeat } from "./heartbeat.js";
 import type { ResolvedOptions } from "./options.js";
 import { type Frame, MAX_FRAME_BYTES, utf8Length } from "./protocol/frame.js";
+import { RetryBudget } from "./retry-budget.js";
 import { ReconnectingSocket } from "./socket.js";
 import { timerDelay } from "./timer-delay.js";
 import { resolveToken } from "./token.js";
@@ -57,11 +58,7 @@ export class Connection {
   #codec: Codec = jsonCodec;
   #handshake: Handshake | undefined;
   #format: Format;
-  #failures = 0;
-  /** Sessions in a row the server accepted, was asked something on, and never answered. */
-  #unanswered = 0;
-  /** This session: asked nothing yet, asked (a ping or a request), or answered past the handshake. */
-  #heard: "quiet" | "asked" | "answered" = "quiet";
+  readonly #retries = new RetryBudget();
   #hadSession = false;
   #refusedToken: string | undefined;
   #authCounter = 0;
@@ -126,7 +123,7 @@ export class Connection {
     if (this.#options.traceFrames) traceFrame(this.#options.logger, "→", frame);
     socket.send(message);
     // A credits grant gets no answer: only a ping or a request expects one.
-    if (this.#heard === "quiet" && (frame.type === "ping" || frame.method)) this.#heard = "asked";
+    if (frame.type === "ping" || frame.method) this.#retries.asked();
   }
 
   /** Closes for good. */
@@ -194,8 +191,7 @@ export class Connection {
     }
     if (this.#options.traceFrames) traceFrame(this.#options.logger, "←", frame);
     if (!handshake) {
-      this.#heard = "answered";
-      this.#unanswered = 0;
+      this.#retries.answered();
       return this.#hooks.frame(frame);
     }
     handshake.heardAnything = true;
@@ -211,8 +207,7 @@ export class Connection {
     this.#codec = answer.format === "msgpack" ? handshake.codec : jsonCodec;
     const resumed = this.#hadSession;
     this.#hadSession = true;
-    this.#failures = 0;
-    this.#heard = "quiet";
+    this.#retries.opened();
     this.#heartbeat.start();
     this.#update({
       state: "open",
@@ -284,14 +279,10 @@ export class Connection {
     this.#endHandshake();
     this.#heartbeat.stop();
     this.#current = undefined;
-    if (wasOpen) {
-      this.#hooks.dropped(why);
-      // Accepted, asked, never answered (a read loop stuck after auth): as
-      // good as a failed attempt, or such a server would be retried forever.
-      if (attempted && this.#heard === "asked") this.#unanswered++;
-    } else if (attempted) this.#failures++;
-    // The larger, not the sum: one outage may cost a session and a connect.
-    const spent = Math.max(this.#failures, this.#unanswered);
+    if (wasOpen) this.#hooks.dropped(why);
+    // Going into the back/forward cache is no attempt that failed.
+    if (attempted) wasOpen ? this.#retries.dropped() : this.#retries.failed();
+    const spent = this.#retries.spent;
     if (!this.#options.reconnect || spent > this.#options.maxRetries) {
       // Closed for good: no call on this client can succeed any more.
       const message = this.#options.reconnect ? `gave up after ${spent} failed attempts: ${why}` : why;

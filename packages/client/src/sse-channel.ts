@@ -1,4 +1,5 @@
 import { ConnectionError, type DispatchError } from "./errors.js";
+import { IdleTimer } from "./idle-timer.js";
 import type { StreamEvent } from "./protocol/types.js";
 import type { SseStream, SseStreamHandlers } from "./transports/sse.js";
 
@@ -90,9 +91,7 @@ export class SseChannel {
   #holdTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** When a stream last opened or brought an event. */
-  #heard = 0;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #idle = new IdleTimer(SSE_IDLE_MS, () => this.#onIdle());
   #everOpened = false;
   #reconnecting = false;
   #closed = false;
@@ -125,7 +124,7 @@ export class SseChannel {
     this.#closed = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#holdTimer);
-    clearTimeout(this.#idleTimer);
+    this.#idle.stop();
     this.#current?.stream?.close();
     this.#previous?.stream?.close();
     this.#current = undefined;
@@ -159,8 +158,8 @@ export class SseChannel {
 
   #onOpen(live: Live, kind: DialKind): void {
     if (live !== this.#current) return;
-    live.openedAt = this.#heard = Date.now();
-    if (this.#idleTimer === undefined) this.#watchIdle();
+    live.openedAt = Date.now();
+    this.#idle.start();
     if (live.swap) this.#handOver(true);
     if (!this.#everOpened) {
       this.#everOpened = true;
@@ -177,7 +176,7 @@ export class SseChannel {
     // A stream given up on may still have had an event in flight.
     if (this.#closed || (live !== this.#current && live !== this.#previous)) return;
     live.count++;
-    this.#heard = Date.now();
+    this.#idle.heard();
     // Reset only once events flow: a server that ends every stream at once
     // (a revoked token answers 200 and ends) must still back off.
     if (live === this.#current) this.#attempt = 0;
@@ -290,21 +289,12 @@ export class SseChannel {
     this.#timer = setTimeout(() => this.#open(kind), base * (0.5 + Math.random()));
   }
 
-  /** Checks for silence when it could first have lasted {@link SSE_IDLE_MS}: one timer, not one per event. */
-  #watchIdle(): void {
-    this.#idleTimer = setTimeout(
-      () => {
-        if (this.#closed) return;
-        if (Date.now() - this.#heard >= SSE_IDLE_MS) {
-          this.#heard = Date.now();
-          // Both streams silent through a rollover: the old one is let go.
-          if (this.#previous) this.#handOver(true);
-          else if (this.#current?.openedAt !== undefined) this.#open("rollover", true);
-        }
-        this.#watchIdle();
-      },
-      Math.max(0, this.#heard + SSE_IDLE_MS - Date.now()),
-    );
+  /** Silent for {@link SSE_IDLE_MS}: maybe half-open, maybe quiet. */
+  #onIdle(): void {
+    if (this.#closed) return;
+    // Both streams silent through a rollover: the old one is let go.
+    if (this.#previous) this.#handOver(true);
+    else if (this.#current?.openedAt !== undefined) this.#open("rollover", true);
   }
 
   #fail(error: DispatchError): void {
