@@ -109,4 +109,21 @@ describe("Router", () => {
     expect(fire.received).toHaveLength(1);
     expect(jobs.received).toHaveLength(0);
   });
+
+  it("confirms or refuses the local subscriptions a wire channel carries, and no others", () => {
+    const router = new Router();
+    const jobs = sub("jobs").s;
+    const emails = sub("queue:emails").s;
+    const one = sub("job:job_1").s;
+    const runs = sub("workflows").s;
+    for (const s of [jobs, emails, one, runs]) router.add(s);
+    router.answer("jobs");
+    expect([jobs.live, emails.live, one.live, runs.live]).toEqual([true, true, false, false]);
+    router.answer("job:job_1");
+    expect(one.live).toBe(true);
+    const refused = new Error("forbidden");
+    router.answer("workflows", refused);
+    expect(runs.closed).toBe(true);
+    expect(router.channels()).toEqual(["jobs", "queue:emails", "job:job_1"]);
+  });
 });

@@ -1,4 +1,3 @@
-import { wireChannelOf } from "./channels.js";
 import type { StreamEvent } from "./protocol/types.js";
 import type { Subscription } from "./subscription.js";
 
@@ -48,11 +47,18 @@ export class Router {
    * then its subscriptions leave and end with `error`.
    */
   answer(wireChannel: string, error?: unknown): void {
-    for (const sub of this.all()) {
-      if (wireChannelOf(sub.channel) !== wireChannel) continue;
-      // Removed here: an ended subscription never gets to unsubscribe.
-      if (error !== undefined) this.remove(sub);
-      sub.confirm(error);
+    // By key, not a scan of every subscription: a reconnect confirms each
+    // channel in turn. Only `jobs` also carries other local channels (queue:*).
+    const channels =
+      wireChannel === "jobs" && this.#queueChannels > 0
+        ? [...this.#byChannel.keys()].filter((channel) => channel === "jobs" || channel.startsWith("queue:"))
+        : [wireChannel];
+    for (const channel of channels) {
+      for (const sub of [...(this.#byChannel.get(channel) ?? [])]) {
+        // Removed here: an ended subscription never gets to unsubscribe.
+        if (error !== undefined) this.remove(sub);
+        sub.confirm(error);
+      }
     }
   }
 
