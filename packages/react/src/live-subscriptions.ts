@@ -222,9 +222,8 @@ export class LiveSubscriptions {
       // A closed client refuses new subscriptions; the feed just stays quiet.
       return;
     }
+    // Its refusal reaches `ended` through onEnd; `ready` never rejects unhandled.
     entry.subscription = subscription;
-    // Its refusal reaches `ended` through onEnd.
-    subscription.ready.catch(() => {});
   }
 
   #close(key: string, entry: Entry): void {
