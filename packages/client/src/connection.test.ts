@@ -60,7 +60,12 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
   });
 
   it("gives up after maxRetries sessions the server accepted and then never answered", async () => {
-    const { client } = await openClient({ heartbeatInterval: 1000, maxRetries: 2, minReconnectDelay: 100 });
+    const { client } = await openClient({
+      heartbeatInterval: 1000,
+      maxRetries: 2,
+      minReconnectDelay: 100,
+      maxReconnectDelay: 200,
+    });
     const sub = client.subscribe("jobs");
     const ended = sub.ready.then(
       () => "confirmed",
@@ -83,7 +88,12 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
   });
 
   it("gives up on a server that accepts the token and closes before answering what it was asked", async () => {
-    const { client } = await openClient({ heartbeatInterval: 0, maxRetries: 2, minReconnectDelay: 100 });
+    const { client } = await openClient({
+      heartbeatInterval: 0,
+      maxRetries: 2,
+      minReconnectDelay: 100,
+      maxReconnectDelay: 200,
+    });
     client.subscribe("jobs").ready.catch(() => {});
     for (let round = 0; round < 10 && client.state !== "closed"; round++) {
       FakeSocket.latest().drop();
@@ -97,7 +107,12 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
   });
 
   it("counts one outage once: a drop that cut off the first request, then one failed connect, is within maxRetries 1", async () => {
-    const { client } = await openClient({ heartbeatInterval: 0, maxRetries: 1, minReconnectDelay: 100 });
+    const { client } = await openClient({
+      heartbeatInterval: 0,
+      maxRetries: 1,
+      minReconnectDelay: 100,
+      maxReconnectDelay: 200,
+    });
     client.stats().catch(() => {});
     FakeSocket.latest().drop();
     await vi.advanceTimersByTimeAsync(1000);
@@ -112,7 +127,12 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
   });
 
   it("does not add up failures across outages when the sessions between them were fine but quiet", async () => {
-    const { client } = await openClient({ heartbeatInterval: 0, maxRetries: 1, minReconnectDelay: 100 });
+    const { client } = await openClient({
+      heartbeatInterval: 0,
+      maxRetries: 1,
+      minReconnectDelay: 100,
+      maxReconnectDelay: 200,
+    });
     for (let outage = 0; outage < 3; outage++) {
       // The session drops, one connect fails, the next one succeeds.
       FakeSocket.latest().drop();
@@ -128,7 +148,12 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
   });
 
   it("still resets its count once a session is answered: a healthy session never brings the end nearer", async () => {
-    const { client } = await openClient({ heartbeatInterval: 1000, maxRetries: 1, minReconnectDelay: 100 });
+    const { client } = await openClient({
+      heartbeatInterval: 1000,
+      maxRetries: 1,
+      minReconnectDelay: 100,
+      maxReconnectDelay: 200,
+    });
     for (let round = 0; round < 3; round++) {
       const socket = FakeSocket.latest();
       await vi.advanceTimersByTimeAsync(1000);
