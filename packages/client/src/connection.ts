@@ -145,8 +145,7 @@ export class Connection {
       token = await resolveToken(this.#options.token, this.#options.timeout, this.#closer.signal);
     } catch (err) {
       if (this.#stale(socket)) return;
-      // A provider that was slow or failed this once gets another chance on a
-      // new socket, with backoff and within maxRetries.
+      // A slow or failing provider gets another chance on a new socket, within maxRetries.
       if ((err as DispatchError).retryable) return this.#replace(err instanceof Error ? err.message : "");
       return this.close(err as DispatchError);
     }
@@ -224,9 +223,8 @@ export class Connection {
   async #refused(frame: Frame, token: string): Promise<void> {
     const { code = 400, message = "auth refused" } = frame.error ?? {};
     if (code !== 401) return this.close(errorFromServer(code, message));
-    // Ask a token provider once more: a rotated token recovers without user
-    // code (the socket reconnects as usual); the same token again means stop,
-    // with no retry storm.
+    // Ask a token provider once more: a rotated token recovers by itself; the
+    // same token again means stop, with no retry storm.
     if (typeof this.#options.token !== "function") return this.close(new AuthError(message));
     this.#refusedToken = token;
     const generation = this.#authCounter;
@@ -284,7 +282,6 @@ export class Connection {
     if (attempted) wasOpen ? this.#retries.dropped() : this.#retries.failed();
     const spent = this.#retries.spent;
     if (!this.#options.reconnect || spent > this.#options.maxRetries) {
-      // Closed for good: no call on this client can succeed any more.
       const message = this.#options.reconnect ? `gave up after ${spent} failed attempts: ${why}` : why;
       return this.close(new ConnectionError(message, { retryable: false }));
     }

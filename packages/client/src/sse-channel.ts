@@ -1,5 +1,6 @@
 import { ConnectionError, type DispatchError } from "./errors.js";
 import { IdleTimer } from "./idle-timer.js";
+import type { ResolvedOptions } from "./options.js";
 import type { StreamEvent } from "./protocol/types.js";
 import type { SseStream, SseStreamHandlers } from "./transports/sse.js";
 
@@ -7,19 +8,12 @@ import type { SseStream, SseStreamHandlers } from "./transports/sse.js";
 export const SSE_CREDITS = 1000;
 /** A stream is re-opened after this many events, leaving room for the overlap. */
 export const SSE_ROLLOVER_AT = 900;
-/**
- * How long the new stream's events wait for the old stream to catch up
- * during a rollover. Past it the old stream counts as stalled: a gap is
- * reported and the held events go out.
- */
+/** How long a rollover's new events wait for the old stream; past it, it stalled: a gap, then the held events. */
 export const SSE_HOLD_MS = 3000;
-
 /**
- * Silence after which a stream is replaced. DWP streams carry no keepalive,
- * so a half-open connection (no FIN ever came: a NAT entry expired, a network
- * changed) looks exactly like a quiet channel and would stay deaf for good.
- * The new stream opens before the old one closes, and a gap is reported:
- * nothing proves what a silent stream missed.
+ * Silence after which a stream is replaced (opened anew, then the old one
+ * closed, with a gap: nothing proves what it missed). DWP has no keepalive,
+ * so a half-open connection looks exactly like a quiet channel.
  */
 export const SSE_IDLE_MS = 120_000;
 
@@ -48,12 +42,7 @@ export interface SseChannelHooks {
   opening(kind: DialKind): void;
 }
 
-export interface SseChannelOptions {
-  reconnect: boolean;
-  maxRetries: number;
-  minReconnectDelay: number;
-  maxReconnectDelay: number;
-}
+type Retrying = Pick<ResolvedOptions, "reconnect" | "maxRetries" | "minReconnectDelay" | "maxReconnectDelay">;
 
 interface Live {
   stream: SseStream | undefined;
@@ -97,9 +86,9 @@ export class SseChannel {
   #closed = false;
 
   readonly #hooks: SseChannelHooks;
-  readonly #options: SseChannelOptions;
+  readonly #options: Retrying;
 
-  constructor(hooks: SseChannelHooks, options: SseChannelOptions) {
+  constructor(hooks: SseChannelHooks, options: Retrying) {
     this.#hooks = hooks;
     this.#options = options;
   }
