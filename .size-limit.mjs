@@ -34,9 +34,9 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 10.16 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 10.19 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 12.58 kB
+//   with partysocket asked 9 kB, measured 12.61 kB
 //   @dispatch/react  asked 3 kB, measured 6.01 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
