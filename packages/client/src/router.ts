@@ -1,3 +1,4 @@
+import { type Channel, wireChannelOf } from "./channels.js";
 import type { StreamEvent } from "./protocol/types.js";
 import type { Subscription } from "./subscription.js";
 
@@ -51,7 +52,7 @@ export class Router {
     // channel in turn. Only `jobs` also carries other local channels (queue:*).
     const channels =
       wireChannel === "jobs" && this.#queueChannels > 0
-        ? [...this.#byChannel.keys()].filter((channel) => channel === "jobs" || channel.startsWith("queue:"))
+        ? [...this.#byChannel.keys()].filter((channel) => wireChannelOf(channel as Channel) === wireChannel)
         : [wireChannel];
     for (const channel of channels) {
       for (const sub of [...(this.#byChannel.get(channel) ?? [])]) {
