@@ -9,6 +9,7 @@ import {
 } from "../test/fake-socket.js";
 import { Dispatch } from "./client.js";
 import { AuthError, ConnectionError } from "./errors.js";
+import type { DispatchOptions } from "./options.js";
 import { MAX_FRAME_BYTES } from "./protocol/frame.js";
 
 describe("connection lifecycle (fake socket, fake timers)", () => {
@@ -59,13 +60,23 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
     client.close();
   });
 
+  /** Reconnects wait at most 200 ms, so each 1 s step below finds the next socket. */
+  const openRetrying = (options: DispatchOptions) =>
+    openClient({ minReconnectDelay: 100, maxReconnectDelay: 200, ...options });
+  /** The newest socket drops, and the backoff before the next one runs out. */
+  async function dropLatest(): Promise<void> {
+    FakeSocket.latest().drop();
+    await vi.advanceTimersByTimeAsync(1000);
+  }
+  /** The newest socket opens, and the server accepts its token. */
+  async function reopen(sessionId: string): Promise<void> {
+    FakeSocket.latest().accept();
+    await settle();
+    FakeSocket.latest().acceptAuth("json", sessionId);
+  }
+
   it("gives up after maxRetries sessions the server accepted and then never answered", async () => {
-    const { client } = await openClient({
-      heartbeatInterval: 1000,
-      maxRetries: 2,
-      minReconnectDelay: 100,
-      maxReconnectDelay: 200,
-    });
+    const { client } = await openRetrying({ heartbeatInterval: 1000, maxRetries: 2 });
     const sub = client.subscribe("jobs");
     const ended = sub.ready.then(
       () => "confirmed",
@@ -88,83 +99,49 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
   });
 
   it("gives up on a server that accepts the token and closes before answering what it was asked", async () => {
-    const { client } = await openClient({
-      heartbeatInterval: 0,
-      maxRetries: 2,
-      minReconnectDelay: 100,
-      maxReconnectDelay: 200,
-    });
+    const { client } = await openRetrying({ heartbeatInterval: 0, maxRetries: 2 });
     client.subscribe("jobs").ready.catch(() => {});
     for (let round = 0; round < 10 && client.state !== "closed"; round++) {
-      FakeSocket.latest().drop();
-      await vi.advanceTimersByTimeAsync(1000);
-      FakeSocket.latest().accept();
-      await settle();
-      FakeSocket.latest().acceptAuth("json", `ws_${round + 2}`);
+      await dropLatest();
+      await reopen(`ws_${round + 2}`);
     }
     expect(client.state).toBe("closed");
     expect(FakeSocket.instances.length).toBe(3);
   });
 
   it("counts one outage once: a drop that cut off the first request, then one failed connect, is within maxRetries 1", async () => {
-    const { client } = await openClient({
-      heartbeatInterval: 0,
-      maxRetries: 1,
-      minReconnectDelay: 100,
-      maxReconnectDelay: 200,
-    });
+    const { client } = await openRetrying({ heartbeatInterval: 0, maxRetries: 1 });
     client.stats().catch(() => {});
-    FakeSocket.latest().drop();
-    await vi.advanceTimersByTimeAsync(1000);
-    FakeSocket.latest().drop();
-    await vi.advanceTimersByTimeAsync(1000);
+    await dropLatest();
+    await dropLatest();
     expect(client.state).toBe("reconnecting");
-    FakeSocket.latest().accept();
-    await settle();
-    FakeSocket.latest().acceptAuth("json", "ws_3");
+    await reopen("ws_3");
     expect(client.state).toBe("open");
     client.close();
   });
 
   it("does not add up failures across outages when the sessions between them were fine but quiet", async () => {
-    const { client } = await openClient({
-      heartbeatInterval: 0,
-      maxRetries: 1,
-      minReconnectDelay: 100,
-      maxReconnectDelay: 200,
-    });
+    const { client } = await openRetrying({ heartbeatInterval: 0, maxRetries: 1 });
     for (let outage = 0; outage < 3; outage++) {
       // The session drops, one connect fails, the next one succeeds.
-      FakeSocket.latest().drop();
-      await vi.advanceTimersByTimeAsync(1000);
-      FakeSocket.latest().drop();
-      await vi.advanceTimersByTimeAsync(1000);
-      FakeSocket.latest().accept();
-      await settle();
-      FakeSocket.latest().acceptAuth("json", `ws_${outage + 2}`);
+      await dropLatest();
+      await dropLatest();
+      await reopen(`ws_${outage + 2}`);
       expect(client.state).toBe("open");
     }
     client.close();
   });
 
   it("still resets its count once a session is answered: a healthy session never brings the end nearer", async () => {
-    const { client } = await openClient({
-      heartbeatInterval: 1000,
-      maxRetries: 1,
-      minReconnectDelay: 100,
-      maxReconnectDelay: 200,
-    });
+    const { client } = await openRetrying({ heartbeatInterval: 1000, maxRetries: 1 });
     for (let round = 0; round < 3; round++) {
       const socket = FakeSocket.latest();
       await vi.advanceTimersByTimeAsync(1000);
       // The ping is answered: this session works. Then the network drops it.
       const ping = socket.frames().findLast((f) => f.type === "ping");
       socket.receive(JSON.stringify({ id: "p", type: "pong", correl_id: ping?.id, ts: "" }));
-      socket.drop();
-      await vi.advanceTimersByTimeAsync(1000);
-      FakeSocket.latest().accept();
-      await settle();
-      FakeSocket.latest().acceptAuth("json", `ws_${round + 2}`);
+      await dropLatest();
+      await reopen(`ws_${round + 2}`);
       expect(client.state).toBe("open");
     }
     client.close();
