@@ -1,4 +1,4 @@
-import { Decoder, Encoder } from "@msgpack/msgpack";
+import { Decoder, decodeTimestampToTimeSpec, Encoder, EXT_TIMESTAMP, ExtensionCodec } from "@msgpack/msgpack";
 import type { Frame } from "../protocol/frame.js";
 import { assertFrame, type Codec, type OutboundFrame, type WireMessage } from "./codec.js";
 import { jsonCodec } from "./json.js";
@@ -7,7 +7,22 @@ const utf8In = new TextDecoder();
 const utf8Out = new TextEncoder();
 // undefined fields must vanish: a nil `ts` (or any nil) crashes the Go decoder.
 const encoder = new Encoder({ ignoreUndefined: true });
-const decoder = new Decoder();
+// A Date would cut the server's nanoseconds to milliseconds, so `ts` is read
+// straight to the RFC 3339 string the same frame carries in JSON.
+const timestamps = new ExtensionCodec();
+timestamps.register({
+  type: EXT_TIMESTAMP,
+  encode: () => null,
+  decode: (data) => rfc3339Nano(decodeTimestampToTimeSpec(data)),
+});
+const decoder = new Decoder({ extensionCodec: timestamps });
+
+/** Go's RFC3339Nano in UTC: 0–9 fractional digits, trailing zeros trimmed. */
+function rfc3339Nano({ sec, nsec }: ReturnType<typeof decodeTimestampToTimeSpec>): string {
+  const seconds = new Date(sec * 1000).toISOString().slice(0, -5);
+  const fraction = nsec === 0 ? "" : `.${String(nsec).padStart(9, "0").replace(/0+$/, "")}`;
+  return `${seconds}${fraction}Z`;
+}
 
 function encode(frame: OutboundFrame): Uint8Array {
   // Key order follows the Go struct; `data` is a bin of JSON bytes because the
@@ -31,8 +46,6 @@ function decode(message: WireMessage): Frame {
   const data: unknown = frame.data;
   if (data instanceof Uint8Array) frame.data = JSON.parse(utf8In.decode(data));
   else if (typeof data === "string") frame.data = JSON.parse(data);
-  const ts: unknown = frame.ts;
-  if (ts instanceof Date) frame.ts = ts.toISOString();
   return frame;
 }
 
