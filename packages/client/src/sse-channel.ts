@@ -2,6 +2,8 @@ import { ConnectionError, type DispatchError } from "./errors.js";
 import { IdleTimer } from "./idle-timer.js";
 import type { ResolvedOptions } from "./options.js";
 import type { StreamEvent } from "./protocol/types.js";
+import { type SseBackoff, sseRetryDelay } from "./sse-backoff.js";
+import type { DialKind, SseChannelHooks } from "./sse-channel-hooks.js";
 import type { SseStream, SseStreamHandlers } from "./transports/sse.js";
 
 /** The server's per-subscriber credits; it never replenishes them on SSE. */
@@ -17,32 +19,7 @@ export const SSE_HOLD_MS = 3000;
  */
 export const SSE_IDLE_MS = 120_000;
 
-/** Why a stream is being opened: the first time, before its credits run out, or after a failure. */
-export type DialKind = "first" | "rollover" | "reconnect";
-
-/** What an SSE channel needs and tells. */
-export interface SseChannelHooks {
-  /**
-   * Opens one stream (resolving the token, and checking it first unless
-   * rolling over). `wanted` turns false if the channel moved on meanwhile:
-   * then no request should be made at all.
-   */
-  dial(kind: DialKind, handlers: SseStreamHandlers, wanted: () => boolean): Promise<SseStream>;
-  /** The first stream answered 200. */
-  ready(): void;
-  /** Each event once, in order. */
-  event(event: StreamEvent): void;
-  /** Events may have been missed (a reconnect, or a rollover with no proven overlap). */
-  gap(): void;
-  /** `true` while no stream is up and one is being re-opened, with why it went down. */
-  reconnecting(value: boolean, error?: DispatchError): void;
-  /** The channel cannot be served: refused, or out of retries. */
-  failed(error: DispatchError): void;
-  /** For the logger: a stream is being opened, synchronously with its cause. */
-  opening(kind: DialKind): void;
-}
-
-type Retrying = Pick<ResolvedOptions, "reconnect" | "maxRetries" | "minReconnectDelay" | "maxReconnectDelay">;
+type Retrying = SseBackoff & Pick<ResolvedOptions, "reconnect" | "maxRetries">;
 
 interface Live {
   stream: SseStream | undefined;
@@ -83,6 +60,8 @@ export class SseChannel {
   readonly #idle = new IdleTimer(SSE_IDLE_MS, () => this.#onIdle());
   #everOpened = false;
   #reconnecting = false;
+  /** In the back/forward cache: no stream, no timer, until the page is shown. */
+  #suspended = false;
   #closed = false;
 
   readonly #hooks: SseChannelHooks;
@@ -101,18 +80,41 @@ export class SseChannel {
   /** The network is back, or the page is shown again: a backoff wait ends now. */
   resume(): void {
     // Waiting out a backoff is the one moment with no current stream.
-    if (this.#closed || this.#current || this.#timer === undefined) return;
+    if (this.#closed || (!this.#suspended && (this.#current || this.#timer === undefined))) return;
+    this.#suspended = false;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#attempt = 0;
     this.#open(this.#everOpened ? "reconnect" : "first");
   }
 
+  /**
+   * The page is going into the back/forward cache: an open fetch keeps a
+   * page out of it, and a frozen page reads nothing anyway. The streams go
+   * until {@link resume}, which reports the gap; no retry is used up.
+   */
+  suspend(): void {
+    if (this.#closed || this.#suspended) return;
+    this.#suspended = true;
+    this.#stop();
+    this.#seen = undefined;
+    this.#held = [];
+    if (!this.#everOpened || this.#reconnecting) return;
+    this.#reconnecting = true;
+    this.#hooks.reconnecting(true, new ConnectionError("the page went into the back/forward cache"));
+  }
+
   /** Closes every stream and stops reconnecting. */
   close(): void {
     this.#closed = true;
+    this.#stop();
+  }
+
+  #stop(): void {
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
     this.#idle.stop();
     this.#current?.stream?.close();
     this.#previous?.stream?.close();
@@ -268,14 +270,13 @@ export class SseChannel {
           : (error ?? new ConnectionError("the SSE stream ended and reconnecting is off")),
       );
     }
-    const { minReconnectDelay: min, maxReconnectDelay: max } = this.#options;
-    const base = Math.min(max, min * 2 ** this.#attempt++);
+    const delay = sseRetryDelay(this.#attempt++, this.#options);
     if (!this.#reconnecting) {
       this.#reconnecting = true;
       this.#hooks.reconnecting(true, error ?? new ConnectionError("the SSE stream ended"));
     }
     const kind = this.#everOpened ? "reconnect" : "first";
-    this.#timer = setTimeout(() => this.#open(kind), base * (0.5 + Math.random()));
+    this.#timer = setTimeout(() => this.#open(kind), delay);
   }
 
   /** Silent for {@link SSE_IDLE_MS}: maybe half-open, maybe quiet. */

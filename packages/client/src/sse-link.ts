@@ -7,7 +7,9 @@ import type { ResolvedOptions } from "./options.js";
 import { watchPage } from "./page-lifecycle.js";
 import type { RequestOptions } from "./requests.js";
 import { Router } from "./router.js";
-import { type DialKind, SseChannel } from "./sse-channel.js";
+import { sseRetryDelay } from "./sse-backoff.js";
+import { SseChannel } from "./sse-channel.js";
+import type { DialKind } from "./sse-channel-hooks.js";
 import type { Subscription } from "./subscription.js";
 import { resolveToken } from "./token.js";
 import { rpcCall, rpcCallAsking, rpcUrlOf } from "./transports/rpc.js";
@@ -58,7 +60,12 @@ export class SseLink {
     this.#set("connecting");
     // As the socket does: the network's return ends a backoff wait at once.
     if (this.#options.reconnect)
-      this.#unwatch = watchPage({ resume: () => this.#resume(), suspend: () => {} });
+      this.#unwatch = watchPage({
+        resume: () => this.#resume(),
+        suspend: () => {
+          for (const entry of this.#entries.values()) entry.channel.suspend();
+        },
+      });
     this.#probe();
   }
 
@@ -204,9 +211,9 @@ export class SseLink {
         // probe failure must not pull the state back to "reconnecting".
         if (this.state === "closed" || this.#probed) return;
         if (error.code === 403) return this.#usable();
-        const { minReconnectDelay: min, maxReconnectDelay: max, reconnect, maxRetries } = this.#options;
+        const { reconnect, maxRetries } = this.#options;
         if (!error.retryable || !reconnect || this.#probeAttempt >= maxRetries) return this.close(error);
-        const delay = Math.min(max, min * 2 ** this.#probeAttempt++) * (0.5 + Math.random());
+        const delay = sseRetryDelay(this.#probeAttempt++, this.#options);
         this.#set("reconnecting", error);
         this.#probeTimer = setTimeout(() => this.#probe(), delay);
       },

@@ -1,5 +1,5 @@
 // transport "sse" follows the page as the socket does: the network's return
-// ends a backoff wait at once. The backoff here is a minute, so only the
+// ends a backoff wait at once, and the back/forward cache suspends the streams. The backoff here is a minute, so only the
 // 'online' event can explain a prompt re-open.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { Dispatch } from "../src/client.js";
@@ -46,5 +46,29 @@ describe('transport "sse" and the page', () => {
     expect(await gap).toEqual({ channels: ["jobs"], reason: "reconnect" });
     expect(mock.emit(jobEvent("job.started", ID))).toBe(1);
     await vi.waitFor(() => expect(received).toEqual(["job.started"]));
+  });
+
+  it("lets go of its streams while the page is in the back/forward cache", async () => {
+    client = new Dispatch({ url: mock.url, token: "dk_test_sse", transport: "sse" });
+    const received: string[] = [];
+    const sub = client.subscribe("jobs", (event) => received.push(event.type));
+    await sub.ready;
+    await stateReaches(client, "open");
+    const gap = new Promise<GapEvent>((resolve) =>
+      client?.onGap((g) => g.reason === "reconnect" && resolve(g)),
+    );
+
+    page.dispatchEvent(Object.assign(new Event("pagehide"), { persisted: true }));
+    expect(client.state).toBe("reconnecting");
+    expect(sub.live).toBe(false);
+    // No stream is left for the page to be kept out of the cache by.
+    await vi.waitFor(() => expect(mock.emit(jobEvent("job.started", ID))).toBe(0));
+
+    page.dispatchEvent(Object.assign(new Event("pageshow"), { persisted: true }));
+    expect(await gap).toEqual({ channels: ["jobs"], reason: "reconnect" });
+    await stateReaches(client, "open");
+    expect(sub.live).toBe(true);
+    expect(mock.emit(jobEvent("job.completed", ID))).toBe(1);
+    await vi.waitFor(() => expect(received).toEqual(["job.completed"]));
   });
 });
