@@ -1,5 +1,6 @@
 import { decodeJob, decodeRun, decodeTimeline } from "./decode-bytes.js";
 import { ValidationError } from "./errors.js";
+import type { Logger } from "./logger.js";
 import { assertUrl, type TokenProvider } from "./options.js";
 import { withSlowTimeout } from "./protocol/methods.js";
 import type {
@@ -38,6 +39,11 @@ export interface RpcClientOptions {
   timeout?: number | undefined;
   /** Allow plain `http:`/`ws:` to a host other than loopback. Default `false`. */
   allowInsecure?: boolean | undefined;
+  /**
+   * With a `debug` method, it gets every request frame and its answer, for
+   * debugging (`{ debug: console.debug, warn: console.warn }`). Default none.
+   */
+  logger?: Logger | undefined;
 }
 
 /** The typed request methods of `Dispatch`, one HTTP request each, without subscriptions. */
@@ -103,7 +109,15 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
     if (invalid) throw invalid;
     const callTimeout = withSlowTimeout(method, callOptions, timeout).timeout ?? timeout;
     return rpcCallAsking(
-      { fetch: fetchFn, url: rpcUrl, method, dataJson, signal: callOptions.signal, timeout: callTimeout },
+      {
+        fetch: fetchFn,
+        url: rpcUrl,
+        method,
+        dataJson,
+        signal: callOptions.signal,
+        timeout: callTimeout,
+        trace: options.logger,
+      },
       (within, signal) => resolveToken(token, within, signal),
     );
   };

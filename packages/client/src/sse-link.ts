@@ -138,7 +138,10 @@ export class SseLink {
           // between a read and the stream going live may be missed. Say so.
           if (first) this.#onGap(router.channels(), "subscribe");
         },
-        event: (event) => router.route(event),
+        event: (event) => {
+          if (this.#options.traceFrames) this.#options.logger?.debug?.(`← SSE ${JSON.stringify(event)}`);
+          router.route(event);
+        },
         gap: () => this.#onGap(router.channels()),
         reconnecting: (value, error) => {
           entry.reconnecting = value;
@@ -259,7 +262,8 @@ export class SseLink {
     timeout?: number,
     token?: string,
   ): Promise<unknown> {
-    const call = { fetch: this.#fetch(), url: this.#rpcUrl, method, dataJson, signal };
+    const trace = this.#options.traceFrames ? this.#options.logger : undefined;
+    const call = { fetch: this.#fetch(), url: this.#rpcUrl, method, dataJson, signal, trace };
     const within = timeout ?? this.#options.timeout;
     if (token !== undefined) return rpcCall({ ...call, token, timeout: within });
     return rpcCallAsking({ ...call, timeout: within }, (t, s) => resolveToken(this.#options.token, t, s));

@@ -4,7 +4,9 @@ import { Dispatch } from "../src/client.js";
 import { ConnectionError, ValidationError } from "../src/errors.js";
 import type { WebSocketConstructor } from "../src/options.js";
 import { MAX_FRAME_BYTES } from "../src/protocol/frame.js";
-import { clientFor, recordingWebSocket, startServer } from "./setup.js";
+import type { JobEvent } from "../src/protocol/types.js";
+import type { Subscription } from "../src/subscription.js";
+import { clientFor, recordingWebSocket, sseClientFor, startServer } from "./setup.js";
 
 const { WebSocket } = recordingWebSocket();
 
@@ -172,5 +174,26 @@ describe("bad input gets clear, typed errors", () => {
     expect(lines.some((l) => l.startsWith("←") && l.includes('"type":"response"'))).toBe(true);
     expect(lines.join("\n")).not.toContain("dk_test_hidden");
     expect(lines.join("\n")).toContain("[redacted]");
+  });
+
+  it('with DISPATCH_DEBUG=1 and transport "sse" logs each RPC request, its answer and each event', async () => {
+    const server = await startServer({ tokens: { dk_test_sse: { scopes: ["*"] } } });
+    vi.stubEnv("DISPATCH_DEBUG", "1");
+    const lines: string[] = [];
+    const logger = { warn: () => {}, debug: (line: string) => lines.push(line) };
+    const client = sseClientFor(server.url, { logger });
+    const event = { type: "job.started", ts: "2026-01-02T03:04:05Z", topic: "job:job_1", data: {} } as const;
+    let sub: Subscription<JobEvent> | undefined;
+    const received = new Promise((resolve) => {
+      sub = client.subscribe("jobs", resolve);
+    });
+    await sub?.ready;
+    await client.stats();
+    server.publish(event);
+    await received;
+    expect(lines).toContainEqual(expect.stringMatching(/^→ .*"method":"stats"/));
+    expect(lines).toContainEqual(expect.stringMatching(/^← .*"type":"response".*"connections":/));
+    expect(lines).toContainEqual(`← SSE ${JSON.stringify(event)}`);
+    expect(lines.join("\n")).not.toContain("dk_test_sse");
   });
 });

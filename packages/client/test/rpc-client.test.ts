@@ -83,6 +83,17 @@ describe("createRpcClient against the dev server", () => {
     expect(sent[0]?.body.token).toBeUndefined();
   });
 
+  it("logs each request frame and its answer to logger.debug, never the token", async () => {
+    const server = await startServer({ tokens });
+    const lines: string[] = [];
+    const logger = { warn: () => {}, debug: (line: string) => lines.push(line) };
+    await createRpcClient({ url: server.url, token: TOKEN, logger }).stats();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^→ \{"id":"rpc-\d+","type":"request","method":"stats"/);
+    expect(lines[1]).toMatch(/^← \{.*"type":"response".*"connections":/);
+    expect(lines.join("\n")).not.toContain(TOKEN);
+  });
+
   it("accepts the http(s) base as well as the ws(s) URL", async () => {
     const server = await startServer({ tokens });
     for (const url of [server.httpUrl, `${server.httpUrl}/dwp`, `${server.httpUrl}/dwp/rpc`, server.url]) {

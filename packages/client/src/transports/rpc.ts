@@ -9,8 +9,10 @@ import {
   ValidationError,
 } from "../errors.js";
 import { linkSignals, raceAbort } from "../linked-signal.js";
+import type { Logger } from "../logger.js";
 import type { Frame } from "../protocol/frame.js";
 import { timerDelay } from "../timer-delay.js";
+import { traceFrame } from "../trace.js";
 
 /** One HTTP RPC call. */
 export interface RpcCall {
@@ -22,6 +24,8 @@ export interface RpcCall {
   dataJson: string | undefined;
   signal?: AbortSignal | undefined;
   timeout: number;
+  /** Where each request frame and its answer are logged, for debugging. */
+  trace?: Logger | undefined;
 }
 
 let counter = 0;
@@ -87,7 +91,9 @@ export async function rpcCall(call: RpcCall): Promise<unknown> {
   const linked = linkSignals(call.signal, timeout.signal);
   const { signal } = linked;
   const frame = { id: `rpc-${++counter}`, type: "request", method: call.method, ts: new Date() } as const;
-  const body = jsonCodec.encode(call.dataJson === undefined ? frame : { ...frame, dataJson: call.dataJson });
+  const request = call.dataJson === undefined ? frame : { ...frame, dataJson: call.dataJson };
+  traceFrame(call.trace, "→", request);
+  const body = jsonCodec.encode(request);
   let response: Response;
   let text: string;
   try {
@@ -120,6 +126,7 @@ export async function rpcCall(call: RpcCall): Promise<unknown> {
   } catch {
     answer = undefined;
   }
+  if (answer) traceFrame(call.trace, "←", answer);
   if (answer?.type === "error" && answer.error) {
     throw errorFromServer(answer.error.code, answer.error.message, answer.error.details);
   }
