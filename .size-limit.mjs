@@ -109,6 +109,13 @@ function everyChunk(config) {
 // once at sign-in however many connects timed out before, one component's
 // throwing onEvent no longer keeps an event from the others, and a read cut
 // off by a drop is retried at once, held by the client until it is back.
+// Raised: "every chunk" 29 → 29.5 kB for transport "sse" following the page
+// as the socket does (its streams let go in the back/forward cache, which an
+// open fetch kept the page out of, and wait for the network while known
+// offline instead of failing attempt after attempt), for DISPATCH_DEBUG
+// tracing RPC and SSE traffic, and for msgpack keeping the server's
+// nanosecond ts (+0.39 kB, all in lazy chunks, each with its tests; the
+// initial bundle is unchanged at 10.19 kB).
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
@@ -133,7 +140,7 @@ export default [
     import: "*",
     modifyEsbuildConfig: everyChunk,
     gzip: true,
-    limit: "29 kB",
+    limit: "29.5 kB",
   },
   {
     name: "@dispatch/client/msgpack: the codec with @msgpack/msgpack (loaded on demand)",
