@@ -1,3 +1,5 @@
+import { isBytes } from "./bytes.js";
+
 /**
  * `json.Marshal` output, byte for byte: compact, object keys in insertion
  * order (Go struct field order; callers sort keys themselves where Go marshals
@@ -86,7 +88,7 @@ export function goMarshal(value: unknown): string {
     default:
       break;
   }
-  if (value instanceof Uint8Array) return `"${Buffer.from(value).toString("base64")}"`;
+  if (isBytes(value)) return `"${Buffer.from(value).toString("base64")}"`;
   if (Array.isArray(value)) return `[${value.map((v) => goMarshal(v)).join(",")}]`;
   if (typeof value === "object") {
     const parts: string[] = [];

@@ -3,6 +3,8 @@
  * with keys in struct order and empty fields omitted; input keys match
  * case-insensitively, and failures carry Go's error texts.
  */
+
+import { isBytes } from "./bytes.js";
 import { type ErrorDetail, FRAME_SCHEMA, type Frame, FrameDecodeError, type ServerCodec } from "./codec.js";
 import { goQuoteJson } from "./go-json-encode.js";
 import { GoJsonSyntaxError, scanJson } from "./go-json-scan.js";
@@ -65,7 +67,7 @@ export function frameFromStruct(s: GoStruct): Frame {
     token: str("token"),
     app_id: str("app_id"),
     org_id: str("org_id"),
-    data: s.data instanceof Uint8Array ? s.data : undefined,
+    data: isBytes(s.data) ? s.data : undefined,
     error,
     channel: str("channel"),
     credits: typeof s.credits === "number" ? s.credits : 0,

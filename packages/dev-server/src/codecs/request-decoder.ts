@@ -4,6 +4,8 @@
  * with `invalid request: <Go error>`. Absent data is nil bytes, so it fails
  * with `unexpected end of JSON input`; JSON `null` decodes to an empty struct.
  */
+
+import { isBytes } from "./bytes.js";
 import { GoJsonSyntaxError, scanJson } from "./go-json-scan.js";
 import { decodeGoStruct, GoDecodeError, type StructSchema } from "./go-struct.js";
 
@@ -54,6 +56,9 @@ export function decodeRequest(data: Uint8Array | undefined, method: RequestMetho
   return {
     str: (name) => (typeof out[name] === "string" ? (out[name] as string) : ""),
     int: (name) => (typeof out[name] === "number" ? (out[name] as number) : 0),
-    raw: (name) => (out[name] instanceof Uint8Array ? (out[name] as Uint8Array) : undefined),
+    raw: (name) => {
+      const value = out[name];
+      return isBytes(value) ? value : undefined;
+    },
   };
 }
