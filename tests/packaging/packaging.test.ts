@@ -91,6 +91,26 @@ describe("npm run check:packages", () => {
     });
   }
 
+  it("every package of ours another one uses is a peer, with a range, never a pinned dependency", () => {
+    // A pinned dependency nests a second copy of @dispatch/client as soon as
+    // the app's differs: two DispatchError classes (instanceof fails on a
+    // hook's error) and a `client` prop that no longer type-checks.
+    const wrong: string[] = [];
+    for (const pkg of PUBLISHED) {
+      const manifest = JSON.parse(readFileSync(resolve(ROOT, pkg, "package.json"), "utf8")) as {
+        dependencies?: Record<string, string>;
+        peerDependencies?: Record<string, string>;
+      };
+      for (const name of Object.keys(manifest.dependencies ?? {})) {
+        if (name.startsWith("@dispatch/")) wrong.push(`${pkg}: ${name} in dependencies`);
+      }
+      for (const [name, range] of Object.entries(manifest.peerDependencies ?? {})) {
+        if (name.startsWith("@dispatch/") && !range.startsWith("^")) wrong.push(`${pkg}: ${name}@${range}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it("no member marked @internal reaches a published .d.ts", () => {
     // Subscription.deliver/confirm/end would let a user forge events into an iterator.
     const leaked: string[] = [];
