@@ -5,6 +5,9 @@ import type {
   StartWorkflowResult,
   Stats,
   SubscribeResult,
+  WireJob,
+  WireRun,
+  WireTimelineEntry,
 } from "./types.js";
 
 /**
@@ -24,12 +27,12 @@ export interface EnqueueParams {
  */
 export interface Methods {
   "job.enqueue": [EnqueueParams, EnqueueResult];
-  "job.get": [{ job_id: string }, unknown];
+  "job.get": [{ job_id: string }, WireJob];
   "job.cancel": [{ job_id: string }, CancelResult];
   "workflow.start": [{ name: string; input: unknown }, StartWorkflowResult];
-  "workflow.get": [{ run_id: string }, unknown];
+  "workflow.get": [{ run_id: string }, WireRun];
   "workflow.event": [{ name: string; payload?: unknown }, PublishEventResult];
-  "workflow.timeline": [{ run_id: string }, unknown];
+  "workflow.timeline": [{ run_id: string }, WireTimelineEntry[]];
   subscribe: [{ channel: string }, SubscribeResult];
   unsubscribe: [{ channel: string }, SubscribeResult];
   stats: [undefined, Stats];

@@ -83,6 +83,39 @@ export interface TimelineEntry {
   created_at: string;
 }
 
+/**
+ * A job as the server sends it in `job.get`, before the SDK decodes it:
+ * `payload` is base64 of its JSON bytes (Go `[]byte`).
+ *
+ * @example
+ * ```ts
+ * const wire: WireJob = { ...job, payload: btoa(JSON.stringify(job.payload)) };
+ * ```
+ */
+export type WireJob = Omit<Job, "payload"> & { payload: string };
+
+/**
+ * A run as the server sends it in `workflow.get`: `input` and `output` are
+ * base64 of their JSON bytes.
+ *
+ * @example
+ * ```ts
+ * const wire: WireRun = { id: "wfrun_1", name: "onboard", state: "running", started_at: now, created_at: now, updated_at: now };
+ * ```
+ */
+export type WireRun = Omit<Run, "input" | "output"> & { input?: string; output?: string };
+
+/**
+ * A `workflow.timeline` entry as the server sends it: `data` is base64 of the
+ * checkpoint bytes.
+ *
+ * @example
+ * ```ts
+ * const entry: WireTimelineEntry = { step_name: "charge", created_at: now };
+ * ```
+ */
+export type WireTimelineEntry = Omit<TimelineEntry, "data"> & { data?: string };
+
 /** `job.enqueue` result. */
 export interface EnqueueResult {
   job_id: string;

@@ -8,6 +8,8 @@
  * const mock = createMockDispatch({ url: "ws://localhost:7777/dwp" });
  * ```
  */
+
+export type { WireJob, WireRun, WireTimelineEntry } from "../protocol/types.js";
 export {
   createMockDispatch,
   type MockDispatch,
@@ -24,8 +26,6 @@ export {
   type JobInput,
   jobEvent,
   type RunInput,
-  type WireJob,
-  type WireRun,
   wireJob,
   wireRun,
   workflowEvent,

@@ -4,6 +4,8 @@ import type {
   JobEventData,
   JobEventType,
   Run,
+  WireJob,
+  WireRun,
   WorkflowEvent,
   WorkflowEventData,
   WorkflowEventType,
@@ -28,9 +30,6 @@ export function base64Json(value: unknown): string {
 
 /** A job as a test describes it: `id` required, `payload` as its JSON value. */
 export type JobInput = Partial<Job> & { id: string };
-
-/** A job as the server sends it in `job.get`: `payload` is base64. */
-export type WireJob = Omit<Job, "payload"> & { payload: string };
 
 /**
  * Turns a job described with a JSON `payload` into the shape `job.get`
@@ -63,9 +62,6 @@ export function wireJob(job: JobInput): WireJob {
 
 /** A run as a test describes it: `id` required, `input`/`output` as JSON values. */
 export type RunInput = Partial<Run> & { id: string };
-
-/** A run as the server sends it in `workflow.get`: `input`/`output` are base64. */
-export type WireRun = Omit<Run, "input" | "output"> & { input?: string; output?: string };
 
 /**
  * Turns a run described with JSON `input`/`output` into the shape
