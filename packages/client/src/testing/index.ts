@@ -28,5 +28,6 @@ export {
   type RunInput,
   wireJob,
   wireRun,
+  wireStats,
   workflowEvent,
 } from "./wire.js";

@@ -4,6 +4,7 @@ import type {
   JobEventData,
   JobEventType,
   Run,
+  Stats,
   WireJob,
   WireRun,
   WorkflowEvent,
@@ -86,6 +87,24 @@ export function wireRun(run: RunInput): WireRun {
   if (input !== undefined) wire.input = base64Json(input);
   if (output !== undefined) wire.output = base64Json(output);
   return wire;
+}
+
+/**
+ * A `stats` answer: zero counters unless given. Handy for a `stats` handler
+ * that only serves as a round trip (every event emitted before it has
+ * arrived once `client.stats()` resolves).
+ *
+ * @example
+ * ```ts
+ * mock.handle("stats", () => wireStats({ connections: mock.connections }));
+ * ```
+ */
+export function wireStats(stats: Partial<Stats> = {}): Stats {
+  return {
+    broker: { topic_count: 0, subscriber_count: 0, total_published: 0, total_dropped: 0 },
+    connections: 0,
+    ...stats,
+  };
 }
 
 /**
