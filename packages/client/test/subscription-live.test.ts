@@ -34,8 +34,9 @@ function opened(client: Dispatch): Promise<void> {
 function holdSubscribes(): { asked: Promise<void>; release: () => void } {
   let release = (): void => {};
   let asked = (): void => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
+  // Resolving with `undefined` lets the mock send the server's own answer.
+  const held = new Promise<undefined>((resolve) => {
+    release = () => resolve(undefined);
   });
   const askedPromise = new Promise<void>((resolve) => {
     asked = resolve;

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import WS from "ws";
 import { Dispatch } from "../src/client.js";
 import type { WebSocketConstructor } from "../src/options.js";
-import { createMockDispatch, jobEvent, MockError, wireJob } from "../src/testing/index.js";
+import { createMockDispatch, jobEvent, MockError, wireJob, wireStats } from "../src/testing/index.js";
 
 const mock = createMockDispatch({ url: "ws://127.0.0.1:7792/dwp" });
 const ID = "job_01h455vb4pex5vsknk084sn02q";
@@ -92,7 +92,7 @@ describe("the mock answers raw frames as the server does", () => {
       },
       () => onServer.stats(),
     );
-    mock.handle("stats", () => ({}));
+    mock.handle("stats", () => wireStats());
     const onMock = clientOf(mock.url, mock.WebSocket);
     const mockGot = await burst(
       onMock,
@@ -150,7 +150,7 @@ describe("drop() and reset()", () => {
 
     // What afterEach does between two tests; the next test's handler follows.
     mock.reset();
-    const cancel = vi.fn(() => ({ status: "cancelled" }));
+    const cancel = vi.fn(() => ({ status: "cancelled" as const }));
     mock.handle("job.cancel", cancel);
     const seen = vi.fn();
     void mock.nextFrame("job.cancel").then(seen, () => {});

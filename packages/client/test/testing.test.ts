@@ -12,7 +12,9 @@ import {
   INITIAL_CREDITS,
   jobEvent,
   MockError,
+  type WireJob,
   wireJob,
+  wireStats,
   workflowEvent,
 } from "../src/testing/index.js";
 
@@ -72,14 +74,15 @@ describe("createMockDispatch", () => {
   });
 
   it("fails a nextFrame whose predicate throws, and keeps answering", async () => {
-    mock.handle("stats", () => ({ connections: 1 }));
+    const stats = wireStats({ connections: 1 });
+    mock.handle("stats", () => stats);
     const client = connect();
     await client.connect();
     // Throws on the first frame without data (the stats request has none).
     const waiting = mock.nextFrame((f) => (f.data as { channel: string }).channel === "jobs");
-    await expect(client.request("stats")).resolves.toEqual({ connections: 1 });
+    await expect(client.request("stats")).resolves.toEqual(stats);
     await expect(waiting).rejects.toBeInstanceOf(TypeError);
-    await expect(client.request("stats", undefined, { timeout: 2000 })).resolves.toEqual({ connections: 1 });
+    await expect(client.request("stats", undefined, { timeout: 2000 })).resolves.toEqual(stats);
   });
 
   it("answers scripted methods with data, MockError frames and 405 for the rest", async () => {
@@ -258,7 +261,7 @@ describe("createMockDispatch", () => {
 
   it("holds later requests behind a slow answer, as the server's read loop does", async () => {
     const client = connect();
-    let release!: (job: unknown) => void;
+    let release!: (job: WireJob) => void;
     mock.handle("job.get", () => new Promise((resolve) => (release = resolve)));
     mock.handle("job.cancel", () => ({ status: "cancelled" }));
     const order: string[] = [];

@@ -1,5 +1,12 @@
 import type { Format } from "@dispatch/client";
-import { jobEvent, wireJob, wireRun, workflowEvent } from "@dispatch/client/testing";
+import {
+  jobEvent,
+  type WireJob,
+  type WireRun,
+  wireJob,
+  wireRun,
+  workflowEvent,
+} from "@dispatch/client/testing";
 import { QueryClient } from "@tanstack/react-query";
 import { render, renderHook, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
@@ -19,7 +26,7 @@ const at = (ms: number): string => new Date(Date.UTC(2026, 0, 2, 3, 4, 5) + ms).
 describe("an event that arrives while the first read is in flight", () => {
   it("makes a run that finished meanwhile read again for its output and final steps", async () => {
     env = setup({ url: URL });
-    const first = held<unknown>();
+    const first = held<WireRun>();
     let reads = 0;
     let finished = false;
     mock.handle("workflow.get", () =>
@@ -46,7 +53,7 @@ describe("an event that arrives while the first read is in flight", () => {
 
   it("makes a job that retried meanwhile read again for its last_error", async () => {
     env = setup({ url: URL });
-    const first = held<unknown>();
+    const first = held<WireJob>();
     let reads = 0;
     mock.handle("job.get", () =>
       ++reads === 1
@@ -90,7 +97,7 @@ const app = (queryClient: QueryClient, format: Format) => (
 
 describe("a read cut off by the provider replacing its client", () => {
   it("is retried on the new client instead of showing 'client closed'", async () => {
-    const slow = held<unknown>();
+    const slow = held<WireJob>();
     let reads = 0;
     mock.handle("job.get", () => (++reads === 1 ? slow.promise : wireJob({ id: JOB, state: "running" })));
     const queryClient = new QueryClient();

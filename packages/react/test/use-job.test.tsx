@@ -1,5 +1,12 @@
 import { Dispatch } from "@dispatch/client";
-import { createMockDispatch, type JobInput, jobEvent, MockError, wireJob } from "@dispatch/client/testing";
+import {
+  createMockDispatch,
+  type JobInput,
+  jobEvent,
+  MockError,
+  type WireJob,
+  wireJob,
+} from "@dispatch/client/testing";
 import type { QueryClient } from "@tanstack/react-query";
 import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { useState } from "react";
@@ -51,7 +58,7 @@ function JobApp({ client, queryClient }: { client: Dispatch; queryClient: QueryC
 describe("useJob against scripted frames", () => {
   it("subscribes before it reads, and applies events that beat the read", async () => {
     env = setup();
-    const gate = held<unknown>();
+    const gate = held<WireJob>();
     mock.handle("job.get", () => gate.promise);
     const onEvent = vi.fn();
     const { result } = renderHook(() => useJob(ID, { onEvent }), { wrapper: env.wrapper });
@@ -185,7 +192,7 @@ describe("useJob against scripted frames", () => {
   it("renders a freshly enqueued job as pending from the seed", async () => {
     env = setup();
     mock.handle("job.enqueue", () => ({ job_id: ID, queue: "default", state: "pending" }));
-    const never = held<unknown>();
+    const never = held<WireJob>();
     mock.handle("job.get", () => never.promise);
     const { result } = renderHook(
       () => {

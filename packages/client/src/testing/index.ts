@@ -11,12 +11,13 @@
 
 export type { WireJob, WireRun, WireTimelineEntry } from "../protocol/types.js";
 export {
-  createMockDispatch,
-  type MockDispatch,
-  type MockDispatchOptions,
+  type MockAnswer,
   type MockHandler,
   type MockRequestData,
-} from "./mock-dispatch.js";
+  type RawAnswer,
+  rawAnswer,
+} from "./mock-answer.js";
+export { createMockDispatch, type MockDispatch, type MockDispatchOptions } from "./mock-dispatch.js";
 export { MockError } from "./mock-error.js";
 export { INITIAL_CREDITS } from "./mock-session.js";
 export type { MockTokens } from "./scopes.js";

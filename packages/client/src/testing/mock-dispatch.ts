@@ -1,7 +1,8 @@
 import { type RequestHandler, type WebSocketHandler, ws } from "msw";
 import { setupServer } from "msw/node";
-import type { Method, Methods } from "../protocol/methods.js";
+import type { Method } from "../protocol/methods.js";
 import type { StreamEvent } from "../protocol/types.js";
+import type { AnyHandler, MockHandler } from "./mock-answer.js";
 import { rpcHandler } from "./mock-rpc.js";
 import { type MockSession, MockSession as Session } from "./mock-session.js";
 import { deliverSse, type MockSseStream, sseHandler } from "./mock-sse.js";
@@ -32,17 +33,12 @@ export interface MockDispatchOptions {
   sequential?: boolean | undefined;
 }
 
-/** The request data of `method`: typed for DWP methods, `unknown` for others. */
-export type MockRequestData<M extends string> = M extends keyof Methods ? Methods[M][0] : unknown;
-
 /**
- * Answers one method. Return the response `data` (or a promise of it, to
- * hold the answer back); throw or return a `MockError` for an error frame.
+ * `M`, hidden from inference: `handle`'s method alone picks `M`, so a handler
+ * typed for another method fails instead of widening `M` to both. (The
+ * built-in `NoInfer` would need TypeScript 5.4.)
  */
-export type MockHandler<M extends string = string> = (
-  data: MockRequestData<M>,
-  frame: ClientFrame,
-) => unknown;
+type Only<M> = [M][M extends unknown ? 0 : never];
 
 /** A scripted DWP server; see `createMockDispatch`. */
 export interface MockDispatch {
@@ -76,9 +72,10 @@ export interface MockDispatch {
    * Answers `method` with `handler` from now on (replacing any earlier one).
    * Only the methods the server implements: a misspelt name fails to
    * compile, where it would leave the client waiting. Others already answer
-   * `405 unknown method`, as the server does.
+   * `405 unknown method`, as the server does. The handler must answer what
+   * the server sends for `method` (`rawAnswer(data)` sends anything).
    */
-  handle<M extends Method>(method: M, handler: MockHandler<M>): void;
+  handle<M extends Method>(method: M, handler: MockHandler<Only<M>>): void;
   /**
    * Publishes an event as the server does: one frame per connection
    * subscribed to `firehose`, `jobs`/`workflows` or the event's topic, with
@@ -128,7 +125,7 @@ export interface MockDispatch {
  */
 export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
   const tokens = tokenScopes(options.tokens);
-  const handlerMap = new Map<string, (data: unknown, frame: ClientFrame) => unknown>();
+  const handlerMap = new Map<string, AnyHandler>();
   const frames: ClientFrame[] = [];
   const sessions = new Set<MockSession>();
   const sseStreams = new Set<MockSseStream>();
@@ -212,7 +209,9 @@ export function createMockDispatch(options: MockDispatchOptions): MockDispatch {
       dropped = 0;
     },
     handle(method, handler) {
-      handlerMap.set(method, handler as (data: unknown, frame: ClientFrame) => unknown);
+      // Stored apart from its method, the handler's data type is lost: the
+      // session hands it the data of the method it was registered for.
+      handlerMap.set(method, handler as AnyHandler);
     },
     emit(event) {
       let sent = 0;

@@ -1,4 +1,5 @@
 import { HttpResponse, http, type RequestHandler } from "msw";
+import { settle } from "./mock-answer.js";
 import { MockError, toErrorDetail } from "./mock-error.js";
 import type { SessionHost } from "./mock-session.js";
 import { mayCall } from "./scopes.js";
@@ -64,12 +65,11 @@ export function rpcHandler(dwpUrl: string, host: SessionHost, frames: ClientFram
       const invalid = isSub ? channelError(method, frame.data) : undefined;
       if (invalid) throw new MockError(400, invalid);
       const channel = frame.data?.channel ?? "";
-      const answer = handler ? await handler(frame.data, frame) : undefined;
-      if (answer instanceof MockError) throw answer;
+      const answer = settle(handler ? await handler(frame.data, frame) : undefined);
       const data =
-        answer === undefined && isSub
+        answer.data === undefined && isSub && !answer.raw
           ? { channel, status: method === "subscribe" ? "subscribed" : "unsubscribed" }
-          : answer;
+          : answer.data;
       return reply(200, { type: "response", correl_id: frame.id, ...(data === undefined ? {} : { data }) });
     } catch (err) {
       return fail(err);

@@ -1,5 +1,6 @@
 import type { Format } from "../codecs/codec.js";
 import type { StreamEvent } from "../protocol/types.js";
+import { type AnyHandler, settle } from "./mock-answer.js";
 import { MockError, toErrorDetail } from "./mock-error.js";
 import { mayCall, type TokenScopes } from "./scopes.js";
 import { type ClientFrame, decodeClientFrame, encodeServerFrame, type ServerFrame } from "./server-codec.js";
@@ -24,7 +25,7 @@ export interface SessionHost {
   /** Called once a frame has taken effect (answered, credits added). */
   processed(frame: ClientFrame): void;
   /** Runs the user's handler; `undefined` handler means none is registered. */
-  handler(method: string): ((data: unknown, frame: ClientFrame) => unknown) | undefined;
+  handler(method: string): AnyHandler | undefined;
   nextSessionId(): string;
 }
 
@@ -174,13 +175,13 @@ export class MockSession {
       if (invalid) throw new MockError(400, invalid);
     }
     const channel = (frame.data?.channel as string | undefined) ?? "";
-    const result = handler ? await handler(frame.data, frame) : undefined;
-    if (result instanceof MockError) throw result;
-    if (!isSub) return result;
+    const { data, raw } = settle(handler ? await handler(frame.data, frame) : undefined);
+    if (!isSub) return data;
     // Like the server: the subscription changes before the answer goes out.
     if (method === "subscribe") this.topics.add(channel as string);
     else this.topics.delete(channel as string);
-    return result ?? { channel, status: method === "subscribe" ? "subscribed" : "unsubscribed" };
+    if (raw) return data;
+    return data ?? { channel, status: method === "subscribe" ? "subscribed" : "unsubscribed" };
   }
 
   private send(frame: ServerFrame): void {
