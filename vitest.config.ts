@@ -112,7 +112,8 @@ export default defineConfig({
         test: {
           name: "demo",
           root: "apps/demo",
-          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          // Component tests (*.test.tsx) choose happy-dom in their first line.
+          include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
           environment: "node",
           // Real Chromium against a real Vite and dev server: starting them takes a while.
           testTimeout: 60_000,

@@ -163,6 +163,14 @@ describe("dashboard in Chromium", () => {
     for (const id of ids) expect(await page.locator(`tr[data-job-id="${id}"]`).count()).toBe(1);
   });
 
+  it("scrolls the event stream from the keyboard", async () => {
+    const stream = page.getByRole("region", { name: "Latest firehose events" });
+    await stream.focus();
+    await page.keyboard.press("End");
+    // The busy dashboard above left more events than the box shows. Keyboard scrolling may be smooth.
+    await page.waitForFunction((box) => box.scrollTop > 0, await stream.elementHandle(), WAIT);
+  });
+
   it("says why it is offline when the server refuses the token", async () => {
     // A page of its own, so the shared page's console stays clean: the
     // socket's auth frame carries a token the dev server does not know.

@@ -33,15 +33,20 @@ export function EventStream() {
       {rows.length === 0 ? (
         <p className="empty">Waiting for events on firehose…</p>
       ) : (
-        <ol className="events" aria-label="Latest firehose events">
-          {rows.map(({ event, seq }) => (
-            <li key={seq} className={`event family-${event.type.split(".")[0]}`}>
-              <span className="mono muted">{clockTime(event.ts)}</span>
-              <span className="event-type">{event.type}</span>
-              <span className="event-subject muted">{subjectOf(event)}</span>
-            </li>
-          ))}
-        </ol>
+        // Named, so focus says what it is. Not role="log": a live region would have a
+        // screen reader read out every event.
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box the keyboard cannot focus cannot be scrolled from the keyboard
+        <section className="events" aria-label="Latest firehose events" tabIndex={0}>
+          <ol className="event-list">
+            {rows.map(({ event, seq }) => (
+              <li key={seq} className={`event family-${event.type.split(".")[0]}`}>
+                <span className="mono muted">{clockTime(event.ts)}</span>
+                <span className="event-type">{event.type}</span>
+                <span className="event-subject muted">{subjectOf(event)}</span>
+              </li>
+            ))}
+          </ol>
+        </section>
       )}
     </section>
   );

@@ -1,0 +1,21 @@
+// @vitest-environment happy-dom
+import { jobEvent } from "@dispatch/client/testing";
+import { screen, within } from "@testing-library/react";
+import { expect, it } from "vitest";
+import { mockDispatchForFile } from "../../test/mock-dispatch";
+import { EventStream } from "./event-stream";
+
+const { mock, renderLive } = mockDispatchForFile();
+
+it("puts the scrolling event list in the tab order, under a name", async () => {
+  const subscribed = mock.nextFrame((f) => f.method === "subscribe" && f.data?.channel === "firehose");
+  renderLive(<EventStream />);
+  await subscribed;
+  mock.emit(jobEvent("job.enqueued", "job_01h455vb4pex5vsknk084sn02q"));
+
+  const region = await screen.findByRole("region", { name: "Latest firehose events" });
+  expect(region.tabIndex).toBe(0);
+  region.focus();
+  expect(document.activeElement).toBe(region);
+  expect(within(region).getAllByRole("listitem")).toHaveLength(1);
+});
