@@ -5,20 +5,13 @@
  *
  * PORT and DISPATCH_DEV_PORT override the ports (5173 and 8787).
  */
+import { PORT_VARIABLES, portFrom, startFailure } from "../apps/demo/scripts/ports.js";
 import { startDemo } from "../apps/demo/scripts/serve.js";
-
-function portFrom(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`invalid ${name}: ${raw}`);
-  return port;
-}
 
 async function main(): Promise<void> {
   const demo = await startDemo({
-    port: portFrom("PORT", 5173),
-    devServerPort: portFrom("DISPATCH_DEV_PORT", 8787),
+    port: portFrom(process.env, PORT_VARIABLES.dashboard, 5173),
+    devServerPort: portFrom(process.env, PORT_VARIABLES["dev server"], 8787),
   });
   let stopping = false;
   const stop = (): void => {
@@ -39,6 +32,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(startFailure(err));
   process.exit(1);
 });

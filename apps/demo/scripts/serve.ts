@@ -46,41 +46,66 @@ export interface Demo {
   close(): Promise<void>;
 }
 
+/** A port `startDemo` was given is taken: `server` says which of its two. */
+export class PortInUseError extends Error {
+  override readonly name = "PortInUseError";
+  constructor(
+    readonly server: "dashboard" | "dev server",
+    readonly port: number,
+    options?: ErrorOptions,
+  ) {
+    super(`port ${port} (${server}) is already in use`, options);
+  }
+}
+
+const inUse = (err: unknown): boolean =>
+  err instanceof Error &&
+  // Node's listen error has the code; Vite's strictPort error only the message.
+  ((err as NodeJS.ErrnoException).code === "EADDRINUSE" || /^Port \d+ is already in use$/.test(err.message));
+
 const appRoot = fileURLToPath(new URL("..", import.meta.url));
 
 export async function startDemo(options: StartDemoOptions = {}): Promise<Demo> {
   const host = options.host ?? "127.0.0.1";
+  const devServerPort = options.devServerPort ?? 8787;
   const devServer = await createDevServer({
-    port: options.devServerPort ?? 8787,
+    port: devServerPort,
     host,
     tokens: { [DEMO_TOKEN]: { scopes: ["*"] } },
     jobs: { ...demoJobs, ...options.jobs },
     workflows: demoWorkflows,
     backoff: options.backoff ?? demoBackoff,
     ...(options.queues !== undefined && { queues: options.queues }),
+  }).catch((err: unknown) => {
+    throw inUse(err) ? new PortInUseError("dev server", devServerPort, { cause: err }) : err;
   });
-  let vite: ViteDevServer;
-  try {
-    vite = await createServer({
-      root: appRoot,
-      configFile: `${appRoot}vite.config.ts`,
-      clearScreen: false,
-      ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
-      logLevel: options.logLevel ?? "warn",
-      server: {
-        host,
-        port: options.port ?? 5173,
-        strictPort: options.port !== 0,
-        proxy: { "/dwp": { target: devServer.httpUrl, ws: true } },
-      },
-    });
-    await vite.listen();
-  } catch (err) {
+  const vitePort = options.port ?? 5173;
+  const vite = await createServer({
+    root: appRoot,
+    configFile: `${appRoot}vite.config.ts`,
+    clearScreen: false,
+    ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
+    logLevel: options.logLevel ?? "warn",
+    server: {
+      host,
+      port: vitePort,
+      strictPort: vitePort !== 0,
+      proxy: { "/dwp": { target: devServer.httpUrl, ws: true } },
+    },
+  }).catch(async (err: unknown) => {
     await devServer.close();
     throw err;
+  });
+  try {
+    await vite.listen();
+  } catch (err) {
+    // Its file watcher would keep the process (or a test worker) alive.
+    await vite.close();
+    await devServer.close();
+    throw inUse(err) ? new PortInUseError("dashboard", vitePort, { cause: err }) : err;
   }
   const address = vite.httpServer?.address() as AddressInfo | null;
-  const port = address?.port ?? options.port ?? 5173;
+  const port = address?.port ?? vitePort;
   const urlHost = host.includes(":") ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   return {
