@@ -2,7 +2,7 @@
  * Component tests against a scripted DWP server (`@dispatch/client/testing`):
  * the real client, the real provider, no network beyond msw's interception.
  */
-import { type ConnectionState, Dispatch } from "@dispatch/client";
+import { type ConnectionState, Dispatch, type DispatchOptions } from "@dispatch/client";
 import { createMockDispatch } from "@dispatch/client/testing";
 import { DispatchProvider } from "@dispatch/react";
 import { QueryClient } from "@tanstack/react-query";
@@ -24,7 +24,8 @@ export function mockDispatchForFile() {
   });
   afterAll(() => mock.close());
 
-  function renderLive(ui: ReactNode) {
+  /** Renders `ui` under a provider of a new client; `rerender` keeps the provider. */
+  function renderLive(ui: ReactNode, options: Partial<DispatchOptions> = {}) {
     // Quick reconnects, and no heartbeat timers outliving a test.
     const client = new Dispatch({
       url: URL,
@@ -33,15 +34,16 @@ export function mockDispatchForFile() {
       heartbeatInterval: 0,
       minReconnectDelay: 10,
       maxReconnectDelay: 50,
+      ...options,
     });
     clients.push(client);
     const queryClient = new QueryClient();
-    const view = render(
+    const wrapper = ({ children }: { children: ReactNode }) => (
       <DispatchProvider client={client} queryClient={queryClient}>
-        {ui}
-      </DispatchProvider>,
+        {children}
+      </DispatchProvider>
     );
-    return { client, ...view };
+    return { client, ...render(ui, { wrapper }) };
   }
 
   return { mock, renderLive };
@@ -57,4 +59,13 @@ export function reached(client: Dispatch, state: ConnectionState): Promise<void>
       resolve();
     });
   });
+}
+
+/** An answer for a mock handler that the test releases when it chooses. */
+export function held<T>(): { promise: Promise<T>; release(value: T): void } {
+  let release!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => {
+    release = resolve;
+  });
+  return { promise, release };
 }
