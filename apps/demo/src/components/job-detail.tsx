@@ -1,39 +1,10 @@
-import type { Job, JobEvent } from "@dispatch/client";
-import { dispatchKeys, isTerminalJob, useJob } from "@dispatch/react";
+import { dispatchKeys, useJob } from "@dispatch/react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
+import { historyOf } from "../lib/job-history";
 import { attemptsOf } from "../lib/job-timing";
-import { clockTime, timeOf } from "../lib/time";
+import { clockTime } from "../lib/time";
 import { StateBadge } from "./state-badge";
-
-interface HistoryEntry {
-  key: string;
-  what: string;
-  at: string | undefined;
-  detail?: string | undefined;
-}
-
-/**
- * The events seen live, completed by the milestones the job's own fields
- * record for what happened before its subscription (or during a gap).
- */
-function historyOf(job: Job, events: readonly JobEvent[]): HistoryEntry[] {
-  const entries: HistoryEntry[] = events.map((e, i) => ({
-    key: `${i}-${e.type}`,
-    what: e.type.replace("job.", ""),
-    at: e.ts,
-    detail: e.data.error ?? (e.data.attempt === undefined ? undefined : `attempt ${e.data.attempt}`),
-  }));
-  const has = (type: JobEvent["type"]): boolean => events.some((e) => e.type === type);
-  if (!has("job.enqueued")) entries.push({ key: "created", what: "enqueued", at: job.created_at });
-  if (!has("job.started") && job.started_at)
-    entries.push({ key: "started", what: "started", at: job.started_at });
-  const finished = has("job.completed") || has("job.failed") || has("job.dlq");
-  if (!finished && isTerminalJob(job)) {
-    entries.push({ key: "finished", what: job.state, at: job.completed_at ?? job.updated_at });
-  }
-  return entries.sort((a, b) => timeOf(a.at) - timeOf(b.at));
-}
 
 function payloadText(payload: unknown): string {
   return payload === undefined || payload === null ? "null" : JSON.stringify(payload, null, 2);
