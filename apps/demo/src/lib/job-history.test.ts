@@ -45,6 +45,39 @@ describe("historyOf", () => {
     ]);
   });
 
+  it("shows the latest attempt's start when only an earlier one was seen (a gap in between)", () => {
+    // Attempt 1 seen live; attempt 2, due at 1100 after the retry, started while disconnected.
+    const retried = job({ state: "completed", retry_count: 1, run_at: at(1100), started_at: at(1102) });
+    const events = [
+      event("job.enqueued", 0),
+      event("job.started", 2),
+      event("job.retrying", 100, { attempt: 1, next_run_at: at(1100) }),
+      event("job.completed", 1600),
+    ];
+    expect(steps(historyOf(retried, events))).toEqual([
+      "enqueued@0",
+      "started@2",
+      "retrying@100",
+      "started@1102",
+      "completed@1600",
+    ]);
+  });
+
+  it("cannot show an earlier attempt's start it never saw: started_at is the latest attempt's only", () => {
+    const retried = job({ state: "completed", retry_count: 1, run_at: at(1100), started_at: at(1102) });
+    const events = [
+      event("job.retrying", 100, { attempt: 1, next_run_at: at(1100) }),
+      event("job.started", 1103),
+      event("job.completed", 1600),
+    ];
+    expect(steps(historyOf(retried, events))).toEqual([
+      "enqueued@0",
+      "retrying@100",
+      "started@1103",
+      "completed@1600",
+    ]);
+  });
+
   it("does not repeat a start it saw: the event, not started_at", () => {
     // The server stamps started_at at dequeue, a moment before it publishes job.started.
     const seen = historyOf(job({ started_at: at(3) }), [event("job.enqueued", 0), event("job.started", 4)]);

@@ -10,8 +10,21 @@ export interface HistoryEntry {
 }
 
 /**
+ * Whether the latest attempt's `job.started` is among `events`. That attempt
+ * became due at `run_at` (a retry moves it past the earlier attempts), so its
+ * start is the one at or after it; before any retry, any start is.
+ */
+function sawLatestStart(job: Job, events: readonly JobEvent[]): boolean {
+  const due = timeOf(job.run_at);
+  const firstAttempt = job.retry_count === 0 || Number.isNaN(due);
+  return events.some((e) => e.type === "job.started" && (firstAttempt || timeOf(e.ts) >= due));
+}
+
+/**
  * The events seen live, completed by the milestones the job's own fields
- * record for what happened before its subscription (or during a gap).
+ * record for what happened before its subscription (or during a gap). The
+ * server keeps only the latest attempt's `started_at`: an earlier attempt's
+ * start that was never seen has no time to show.
  */
 export function historyOf(job: Job, events: readonly JobEvent[]): HistoryEntry[] {
   const entries: HistoryEntry[] = events.map((e, i) => ({
@@ -22,7 +35,7 @@ export function historyOf(job: Job, events: readonly JobEvent[]): HistoryEntry[]
   }));
   const has = (type: JobEvent["type"]): boolean => events.some((e) => e.type === type);
   if (!has("job.enqueued")) entries.push({ key: "created", what: "enqueued", at: job.created_at });
-  if (!has("job.started") && job.started_at)
+  if (job.started_at && !sawLatestStart(job, events))
     entries.push({ key: "started", what: "started", at: job.started_at });
   const finished = has("job.completed") || has("job.failed") || has("job.dlq");
   if (!finished && isTerminalJob(job)) {
