@@ -83,4 +83,15 @@ describe("historyOf", () => {
     const seen = historyOf(job({ started_at: at(3) }), [event("job.enqueued", 0), event("job.started", 4)]);
     expect(steps(seen)).toEqual(["enqueued@0", "started@4"]);
   });
+
+  it("shows the one start seen once while the job waits out its retry", () => {
+    // started_at is still the first attempt's; the next attempt is due at run_at.
+    const waiting = job({ state: "retrying", retry_count: 1, run_at: at(1100), started_at: at(1) });
+    const seen = [
+      event("job.enqueued", 0),
+      event("job.started", 2),
+      event("job.retrying", 100, { attempt: 1, next_run_at: at(1100) }),
+    ];
+    expect(steps(historyOf(waiting, seen))).toEqual(["enqueued@0", "started@2", "retrying@100"]);
+  });
 });

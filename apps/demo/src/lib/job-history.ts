@@ -10,14 +10,16 @@ export interface HistoryEntry {
 }
 
 /**
- * Whether the latest attempt's `job.started` is among `events`. That attempt
- * became due at `run_at` (a retry moves it past the earlier attempts), so its
- * start is the one at or after it; before any retry, any start is.
+ * Whether the start `started_at` records is among `events`. The latest
+ * attempt became due at `run_at` (a retry moves it past the earlier
+ * attempts), so its start is the one at or after it; before any retry, any
+ * start is. A job waiting out a retry still holds the previous attempt's
+ * `started_at`, from before `run_at`: then any start seen stands for it.
  */
-function sawLatestStart(job: Job, events: readonly JobEvent[]): boolean {
+function sawRecordedStart(job: Job, events: readonly JobEvent[]): boolean {
   const due = timeOf(job.run_at);
-  const firstAttempt = job.retry_count === 0 || Number.isNaN(due);
-  return events.some((e) => e.type === "job.started" && (firstAttempt || timeOf(e.ts) >= due));
+  const anyStart = job.retry_count === 0 || Number.isNaN(due) || timeOf(job.started_at) < due;
+  return events.some((e) => e.type === "job.started" && (anyStart || timeOf(e.ts) >= due));
 }
 
 /**
@@ -35,7 +37,7 @@ export function historyOf(job: Job, events: readonly JobEvent[]): HistoryEntry[]
   }));
   const has = (type: JobEvent["type"]): boolean => events.some((e) => e.type === type);
   if (!has("job.enqueued")) entries.push({ key: "created", what: "enqueued", at: job.created_at });
-  if (job.started_at && !sawLatestStart(job, events))
+  if (job.started_at && !sawRecordedStart(job, events))
     entries.push({ key: "started", what: "started", at: job.started_at });
   const finished = has("job.completed") || has("job.failed") || has("job.dlq");
   if (!finished && isTerminalJob(job)) {
