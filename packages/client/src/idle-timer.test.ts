@@ -38,4 +38,25 @@ describe("IdleTimer", () => {
     expect(fired).toBe(1);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it("watches again when started after a stop, with one timer however it was restarted", async () => {
+    let fired = 0;
+    let restart = false;
+    const idle: IdleTimer = new IdleTimer(100, () => {
+      fired++;
+      if (restart) {
+        idle.stop();
+        idle.start();
+      }
+    });
+    idle.start();
+    idle.stop();
+    idle.start();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fired).toBe(1);
+    restart = true;
+    await vi.advanceTimersByTimeAsync(100);
+    expect([fired, vi.getTimerCount()]).toEqual([2, 1]);
+    idle.stop();
+  });
 });

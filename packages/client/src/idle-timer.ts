@@ -23,10 +23,11 @@ export class IdleTimer {
     this.#onIdle = onIdle;
   }
 
-  /** Starts watching (if not already), counting from now. */
+  /** Starts watching (if not already), counting from now; again after `stop()` too. */
   start(): void {
+    this.#stopped = false;
     this.heard();
-    if (this.#timer === undefined && !this.#stopped) this.#arm();
+    if (this.#timer === undefined) this.#arm();
   }
 
   /** Something was heard: the quiet period starts again. */
@@ -34,20 +35,23 @@ export class IdleTimer {
     this.#last = Date.now();
   }
 
-  /** For good. */
+  /** Until the next `start()`. */
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   #arm(): void {
     this.#timer = setTimeout(
       () => {
+        this.#timer = undefined;
         if (Date.now() - this.#last >= this.#ms) {
           this.#last = Date.now();
           this.#onIdle();
         }
-        if (!this.#stopped) this.#arm();
+        // onIdle may have stopped it, or stopped and started it (one timer).
+        if (!this.#stopped && this.#timer === undefined) this.#arm();
       },
       Math.max(0, this.#last + this.#ms - Date.now()),
     );

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setup } from "../test/fake-sse-channel.js";
 import { ConnectionError } from "./errors.js";
-import { SSE_ROLLOVER_AT } from "./sse-channel.js";
+import { SSE_IDLE_MS, SSE_ROLLOVER_AT } from "./sse-channel.js";
 
 const REMOTE = "https://dispatch.example/dwp";
 let online: boolean;
@@ -53,6 +53,16 @@ describe("SseChannel and the back/forward cache", () => {
     t.send(second, 2, 3);
     expect(t.log.sequence).toEqual(["0", "gap", "2"]);
     expect(t.log.reconnecting).toEqual([true, false]);
+  });
+
+  it("still replaces a silent stream after the page came back", async () => {
+    const t = await opened();
+    t.channel.suspend();
+    t.channel.resume();
+    await vi.advanceTimersByTimeAsync(0);
+    t.streams[1]?.handlers.open();
+    await vi.advanceTimersByTimeAsync(SSE_IDLE_MS);
+    expect(t.streams.map((s) => s.kind)).toEqual(["first", "reconnect", "rollover"]);
   });
 
   it("uses up no retries by going into the cache", async () => {
