@@ -22,6 +22,30 @@ export const consoleLogger: Logger = {
   error: (message, ...details) => console.error(`[dispatch] ${message}`, ...details),
 };
 
+type LogMethod = (message: string, ...details: unknown[]) => void;
+
+/**
+ * Your logger, made harmless: a method that throws is ignored. What the
+ * client reports must never break what it does (a trace that threw after
+ * the server ran an enqueue would have failed the call, inviting a second).
+ */
+export function guardLogger(logger: Logger | undefined): Logger | undefined {
+  if (logger === undefined) return undefined;
+  const guard =
+    (method: LogMethod): LogMethod =>
+    (message, ...details) => {
+      try {
+        method.call(logger, message, ...details);
+      } catch {
+        // Nowhere left to report it.
+      }
+    };
+  const guarded: Logger = { warn: guard(logger.warn) };
+  if (logger.debug) guarded.debug = guard(logger.debug);
+  if (logger.error) guarded.error = guard(logger.error);
+  return guarded;
+}
+
 const TOKEN_FIELD = /("token"\s*:\s*")[^"]*(")/g;
 
 /** Hides tokens in a logged frame, as dispatch-py's trace output does. */

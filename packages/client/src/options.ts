@@ -1,7 +1,7 @@
 import type { Format } from "./codecs/codec.js";
 import { readEnv } from "./env.js";
 import { ValidationError } from "./errors.js";
-import { consoleLogger, type Logger } from "./logger.js";
+import { consoleLogger, guardLogger, type Logger } from "./logger.js";
 import { MAX_TIMER_DELAY } from "./timer-delay.js";
 
 /** A token, or a function asked again on every (re)connect. */
@@ -221,7 +221,7 @@ export function resolveOptions(options: DispatchOptions = {}): ResolvedOptions {
     heartbeatInterval: period("heartbeatInterval", options.heartbeatInterval ?? 15_000, true),
     WebSocket: WebSocketCtor,
     fetch: options.fetch ?? (globalThis.fetch ? globalThis.fetch.bind(globalThis) : undefined),
-    logger: options.logger ?? (trace ? consoleLogger : undefined),
+    logger: guardLogger(options.logger ?? (trace ? consoleLogger : undefined)),
     traceFrames: trace,
     slowRequests,
     minReconnectDelay,

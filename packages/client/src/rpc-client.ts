@@ -1,6 +1,6 @@
 import { decodeJob, decodeRun, decodeTimeline } from "./decode-bytes.js";
 import { ValidationError } from "./errors.js";
-import type { Logger } from "./logger.js";
+import { guardLogger } from "./logger.js";
 import { assertUrl, type TokenProvider } from "./options.js";
 import { withSlowTimeout } from "./protocol/methods.js";
 import type {
@@ -40,10 +40,17 @@ export interface RpcClientOptions {
   /** Allow plain `http:`/`ws:` to a host other than loopback. Default `false`. */
   allowInsecure?: boolean | undefined;
   /**
-   * With a `debug` method, it gets every request frame and its answer, for
-   * debugging (`{ debug: console.debug, warn: console.warn }`). Default none.
+   * For debugging: called with each request frame sent and each answer, one
+   * line of JSON each (a token field redacted; the token itself travels in a
+   * header, never in the frame). A `trace` that throws is ignored. Default
+   * none.
+   *
+   * @example
+   * ```ts
+   * const dispatch = createRpcClient({ url, token, trace: (line) => console.debug(line) });
+   * ```
    */
-  logger?: Logger | undefined;
+  trace?: ((line: string) => void) | undefined;
 }
 
 /** The typed request methods of `Dispatch`, one HTTP request each, without subscriptions. */
@@ -102,6 +109,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
   const fetchFn = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (!fetchFn) throw new ValidationError("no fetch implementation: pass { fetch }");
   const rpcUrl = rpcUrlOf(url);
+  const traceTo = options.trace && guardLogger({ warn: () => {}, debug: options.trace });
 
   const send = async (build: () => RequestData, callOptions: RequestOptions = {}): Promise<unknown> => {
     const { method, dataJson } = build();
@@ -116,7 +124,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
         dataJson,
         signal: callOptions.signal,
         timeout: callTimeout,
-        trace: options.logger,
+        trace: traceTo,
       },
       (within, signal) => resolveToken(token, within, signal),
     );

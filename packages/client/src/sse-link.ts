@@ -12,6 +12,7 @@ import { SseChannel } from "./sse-channel.js";
 import type { DialKind } from "./sse-channel-hooks.js";
 import type { Subscription } from "./subscription.js";
 import { resolveToken } from "./token.js";
+import { trace } from "./trace.js";
 import { rpcCall, rpcCallAsking, rpcUrlOf } from "./transports/rpc.js";
 import type { SseStream, SseStreamHandlers } from "./transports/sse.js";
 
@@ -139,7 +140,7 @@ export class SseLink {
           if (first) this.#onGap(router.channels(), "subscribe");
         },
         event: (event) => {
-          if (this.#options.traceFrames) this.#options.logger?.debug?.(`← SSE ${JSON.stringify(event)}`);
+          if (this.#options.traceFrames) trace(this.#options.logger, "← SSE", event);
           router.route(event);
         },
         gap: () => this.#onGap(router.channels()),

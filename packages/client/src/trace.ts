@@ -5,12 +5,16 @@ import type { Frame } from "./protocol/frame.js";
 
 /** Logs one frame for `DISPATCH_DEBUG=1`, with any token redacted. */
 export function traceFrame(
-  logger: Logger | undefined,
+  logger: Pick<Logger, "debug"> | undefined,
   direction: "→" | "←",
   frame: Frame | OutboundFrame,
 ): void {
   if (!logger?.debug) return;
   const { dataJson, ...rest } = frame as OutboundFrame;
-  const text = JSON.stringify(dataJson === undefined ? rest : { ...rest, data: JSON.parse(dataJson) });
-  logger.debug(`${direction} ${redact(text)}`);
+  trace(logger, direction, dataJson === undefined ? rest : { ...rest, data: JSON.parse(dataJson) });
+}
+
+/** Logs `value` as JSON after `prefix`, with any token redacted. */
+export function trace(logger: Pick<Logger, "debug"> | undefined, prefix: string, value: unknown): void {
+  logger?.debug?.(`${prefix} ${redact(JSON.stringify(value))}`);
 }

@@ -176,13 +176,27 @@ describe("bad input gets clear, typed errors", () => {
     expect(lines.join("\n")).toContain("[redacted]");
   });
 
+  it("goes on working when a logger method throws", async () => {
+    const server = await startServer();
+    vi.stubEnv("DISPATCH_DEBUG", "1");
+    const fail = () => {
+      throw new Error("logger down");
+    };
+    const { client } = clientFor(server, { logger: { warn: fail, debug: fail, error: fail } });
+    const sub = client.subscribe("jobs", fail);
+    await sub.ready;
+    expect((await client.stats()).connections).toBeTypeOf("number");
+  });
+
   it('with DISPATCH_DEBUG=1 and transport "sse" logs each RPC request, its answer and each event', async () => {
     const server = await startServer({ tokens: { dk_test_sse: { scopes: ["*"] } } });
     vi.stubEnv("DISPATCH_DEBUG", "1");
     const lines: string[] = [];
     const logger = { warn: () => {}, debug: (line: string) => lines.push(line) };
     const client = sseClientFor(server.url, { logger });
-    const event = { type: "job.started", ts: "2026-01-02T03:04:05Z", topic: "job:job_1", data: {} } as const;
+    // A token in an event's payload is redacted too, as in a socket frame.
+    const data = { job_id: "job_1", token: "dk_test_in_payload" };
+    const event = { type: "job.started", ts: "2026-01-02T03:04:05Z", topic: "job:job_1", data } as const;
     let sub: Subscription<JobEvent> | undefined;
     const received = new Promise((resolve) => {
       sub = client.subscribe("jobs", resolve);
@@ -193,7 +207,8 @@ describe("bad input gets clear, typed errors", () => {
     await received;
     expect(lines).toContainEqual(expect.stringMatching(/^→ .*"method":"stats"/));
     expect(lines).toContainEqual(expect.stringMatching(/^← .*"type":"response".*"connections":/));
-    expect(lines).toContainEqual(`← SSE ${JSON.stringify(event)}`);
-    expect(lines.join("\n")).not.toContain("dk_test_sse");
+    const redacted = { ...event, data: { ...data, token: "[redacted]" } };
+    expect(lines).toContainEqual(`← SSE ${JSON.stringify(redacted)}`);
+    expect(lines.join("\n")).not.toMatch(/dk_test_sse|dk_test_in_payload/);
   });
 });

@@ -83,15 +83,24 @@ describe("createRpcClient against the dev server", () => {
     expect(sent[0]?.body.token).toBeUndefined();
   });
 
-  it("logs each request frame and its answer to logger.debug, never the token", async () => {
+  it("traces each request frame and its answer, never the token", async () => {
     const server = await startServer({ tokens });
     const lines: string[] = [];
-    const logger = { warn: () => {}, debug: (line: string) => lines.push(line) };
-    await createRpcClient({ url: server.url, token: TOKEN, logger }).stats();
+    await createRpcClient({ url: server.url, token: TOKEN, trace: (line) => lines.push(line) }).stats();
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^→ \{"id":"rpc-\d+","type":"request","method":"stats"/);
     expect(lines[1]).toMatch(/^← \{.*"type":"response".*"connections":/);
     expect(lines.join("\n")).not.toContain(TOKEN);
+  });
+
+  it("answers as usual when the trace throws: the server has already run the call", async () => {
+    const server = await startServer({ tokens, jobs });
+    const trace = (line: string) => {
+      if (line.startsWith("←")) throw new Error("trace sink down");
+    };
+    const traced = createRpcClient({ url: server.url, token: TOKEN, trace });
+    const { job_id } = await traced.enqueue("send-email", { to: "ada@example.com" });
+    expect((await traced.getJob(job_id)).id).toBe(job_id);
   });
 
   it("accepts the http(s) base as well as the ws(s) URL", async () => {

@@ -24,8 +24,8 @@ export interface RpcCall {
   dataJson: string | undefined;
   signal?: AbortSignal | undefined;
   timeout: number;
-  /** Where each request frame and its answer are logged, for debugging. */
-  trace?: Logger | undefined;
+  /** Where each request frame and its answer are logged, for debugging; it must not throw. */
+  trace?: Pick<Logger, "debug"> | undefined;
 }
 
 let counter = 0;
