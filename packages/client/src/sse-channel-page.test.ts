@@ -65,6 +65,19 @@ describe("SseChannel and the back/forward cache", () => {
     expect(t.streams.map((s) => s.kind)).toEqual(["first", "reconnect", "rollover"]);
   });
 
+  it("opens nothing for a channel started while cached, until the page is shown", async () => {
+    const t = setup();
+    t.channel.suspend();
+    t.channel.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(t.streams).toEqual([]);
+    t.channel.resume();
+    await vi.advanceTimersByTimeAsync(0);
+    t.streams[0]?.handlers.open();
+    expect(t.streams.map((s) => s.kind)).toEqual(["first"]);
+    expect([t.log.ready, t.log.gaps]).toEqual([1, 0]);
+  });
+
   it("uses up no retries by going into the cache", async () => {
     const t = await opened({ maxRetries: 0 });
     t.channel.suspend();

@@ -72,9 +72,9 @@ export class SseChannel {
     this.#options = options;
   }
 
-  /** Opens the first stream. */
+  /** Opens the first stream, or lets `resume()` open it if suspended. */
   start(): void {
-    this.#open("first");
+    if (!this.#suspended) this.#open("first");
   }
 
   /** The network is back, or the page is shown again: a backoff wait ends now. */

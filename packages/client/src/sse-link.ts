@@ -40,6 +40,8 @@ export class SseLink {
   #probeAttempt = 0;
   #probeTimer: ReturnType<typeof setTimeout> | undefined;
   #probed = false;
+  /** In the back/forward cache: streams wait for the page to be shown. */
+  #suspended = false;
   #unwatch: (() => void) | undefined;
 
   readonly #options: ResolvedOptions;
@@ -64,6 +66,7 @@ export class SseLink {
       this.#unwatch = watchPage({
         resume: () => this.#resume(),
         suspend: () => {
+          this.#suspended = true;
           for (const entry of this.#entries.values()) entry.channel.suspend();
         },
       });
@@ -92,6 +95,8 @@ export class SseLink {
     if (!entry) {
       entry = this.#createEntry(wire);
       this.#entries.set(wire, entry);
+      // Its stream opens with the others' when the page is shown.
+      if (this.#suspended) entry.channel.suspend();
       entry.channel.start();
     }
     entry.router.add(sub);
@@ -198,6 +203,7 @@ export class SseLink {
 
   /** The page says the network is back: a probe or a stream waiting out its backoff goes now. */
   #resume(): void {
+    this.#suspended = false;
     if (!this.#probed && this.#probeTimer !== undefined) {
       clearTimeout(this.#probeTimer);
       this.#probe();

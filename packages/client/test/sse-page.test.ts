@@ -4,11 +4,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { Dispatch } from "../src/client.js";
 import type { GapEvent } from "../src/connection-state.js";
-import { createMockDispatch, jobEvent } from "../src/testing/index.js";
+import { createMockDispatch, jobEvent, workflowEvent } from "../src/testing/index.js";
 import { stateReaches } from "./setup.js";
 
 const mock = createMockDispatch({ url: "ws://127.0.0.1:7809/dwp" });
 const ID = "job_01h455vb4pex5vsknk084sn02q";
+const RUN = "wfrun_01h455vb4pex5vsknk084sn02q";
 let page: EventTarget;
 let client: Dispatch | undefined;
 
@@ -63,6 +64,9 @@ describe('transport "sse" and the page', () => {
     expect(sub.live).toBe(false);
     // No stream is left for the page to be kept out of the cache by.
     await vi.waitFor(() => expect(mock.emit(jobEvent("job.started", ID))).toBe(0));
+    // A channel subscribed to while cached opens with the others.
+    const runs: string[] = [];
+    const later = client.subscribe("workflows", (event) => runs.push(event.type));
 
     page.dispatchEvent(Object.assign(new Event("pageshow"), { persisted: true }));
     expect(await gap).toEqual({ channels: ["jobs"], reason: "reconnect" });
@@ -70,5 +74,8 @@ describe('transport "sse" and the page', () => {
     expect(sub.live).toBe(true);
     expect(mock.emit(jobEvent("job.completed", ID))).toBe(1);
     await vi.waitFor(() => expect(received).toEqual(["job.completed"]));
+    await later.ready;
+    expect(mock.emit(workflowEvent("workflow.started", RUN))).toBe(1);
+    await vi.waitFor(() => expect(runs).toEqual(["workflow.started"]));
   });
 });
