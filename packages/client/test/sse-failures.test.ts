@@ -45,6 +45,20 @@ describe('transport: "sse" when things go wrong', () => {
     expect(client.status.error).toMatchObject({ code: 503 });
   });
 
+  it("keeps the token out of status.error when the fetch names the URL in its error", async () => {
+    const server = await startServer({ tokens });
+    // node-fetch style: "request to <url> failed, reason: …".
+    const naming: typeof fetch = (input, init) =>
+      String(input).includes("/dwp/sse")
+        ? Promise.reject(new TypeError(`request to ${String(input)} failed, reason: ECONNRESET`))
+        : fetch(input, init);
+    const client = sseClientFor(server.url, { fetch: naming });
+    client.subscribe("jobs");
+    await stateReaches(client, "reconnecting");
+    expect(client.status.error?.message).toMatch(/^SSE stream failed: request to .*token=\[redacted\]/);
+    expect(client.status.error?.message).not.toContain("dk_test_sse");
+  });
+
   it("a channel whose stream failed reads as not live until its stream is open again", async () => {
     const server = await startServer({ tokens });
     const client = sseClientFor(server.url, { minReconnectDelay: 10, maxReconnectDelay: 20 });

@@ -137,12 +137,19 @@ export function openSseStream(options: SseStreamOptions, handlers: SseStreamHand
       parser.feed(value);
     }
   };
+  // Some fetch implementations (node-fetch) name the URL in their errors,
+  // and the URL carries the token: keep it out of status.error.message.
+  const token = new URL(options.url).searchParams.get("token");
+  const withoutToken = (text: string): string =>
+    token ? text.replaceAll(encodeURIComponent(token), "[redacted]").replaceAll(token, "[redacted]") : text;
   run().catch((err: unknown) => {
     if (closed) return;
     finish(
       err instanceof DispatchError
         ? err
-        : new ConnectionError(`SSE stream failed: ${(err as Error)?.message ?? String(err)}`, { cause: err }),
+        : new ConnectionError(`SSE stream failed: ${withoutToken((err as Error)?.message ?? String(err))}`, {
+            cause: err,
+          }),
     );
   });
   return {
