@@ -86,6 +86,12 @@ describe("msgpack codec against the golden frames", () => {
     expect(msgpackCodec.decode(bytes).ts).toBe(text);
   });
 
+  it("reads a frame whose timestamp no Date can hold, with an empty ts", () => {
+    const ts = new ExtData(-1, encodeTimeSpecToTimestamp({ sec: 2 ** 50, nsec: 0 }));
+    const frame = msgpackCodec.decode(new Encoder().encode({ id: "1", type: "pong", ts }));
+    expect(frame).toMatchObject({ id: "1", type: "pong", ts: "" });
+  });
+
   it("never writes nil: absent fields are left out", () => {
     const bytes = msgpackCodec.encode({
       id: "x",

@@ -19,7 +19,10 @@ const decoder = new Decoder({ extensionCodec: timestamps });
 
 /** Go's RFC3339Nano in UTC: 0–9 fractional digits, trailing zeros trimmed. */
 function rfc3339Nano({ sec, nsec }: ReturnType<typeof decodeTimestampToTimeSpec>): string {
-  const seconds = new Date(sec * 1000).toISOString().slice(0, -5);
+  const date = new Date(sec * 1000);
+  // Past Date's ±275,760 years there is no text for it; the frame still counts.
+  if (Number.isNaN(date.getTime())) return "";
+  const seconds = date.toISOString().slice(0, -5);
   const fraction = nsec === 0 ? "" : `.${String(nsec).padStart(9, "0").replace(/0+$/, "")}`;
   return `${seconds}${fraction}Z`;
 }
