@@ -34,9 +34,9 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 10.19 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 10.27 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 12.61 kB
+//   with partysocket asked 9 kB, measured 12.70 kB
 //   @dispatch/react  asked 3 kB, measured 6.01 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
@@ -115,7 +115,8 @@ function everyChunk(config) {
 // offline instead of failing attempt after attempt), for DISPATCH_DEBUG
 // tracing RPC and SSE traffic, and for msgpack keeping the server's
 // nanosecond ts (+0.39 kB, all in lazy chunks, each with its tests; the
-// initial bundle is unchanged at 10.19 kB).
+// initial bundle is unchanged at 10.19 kB). Then a logger that throws no
+// longer breaks a call (+0.08 kB initial: 10.27 kB), within its budget.
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
