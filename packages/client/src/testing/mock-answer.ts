@@ -6,6 +6,11 @@ import type { ClientFrame } from "./server-codec.js";
  * A response `data` the mock sends exactly as given, unchecked: made by
  * `rawAnswer`, for tests of how a client copes with an answer the server
  * would never send.
+ *
+ * @example
+ * ```ts
+ * mock.handle("stats", () => rawAnswer({ connections: "many" })); // a RawAnswer
+ * ```
  */
 export class RawAnswer {
   // A private field makes the class nominal: a plain `{ data }` returned by

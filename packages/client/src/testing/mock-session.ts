@@ -6,7 +6,16 @@ import { mayCall, type TokenScopes } from "./scopes.js";
 import { type ClientFrame, decodeClientFrame, encodeServerFrame, type ServerFrame } from "./server-codec.js";
 import { channelError, topicsOf } from "./topics.js";
 
-/** The server's starting credit balance for every connection. */
+/**
+ * The server's starting credit balance for every connection.
+ *
+ * @example
+ * ```ts
+ * // A client that grants no credits of its own hears this many, then silence.
+ * for (let i = 0; i <= INITIAL_CREDITS; i++) mock.emit(jobEvent("job.started", `job_${i}`));
+ * expect(mock.dropped).toBe(1);
+ * ```
+ */
 export const INITIAL_CREDITS = 1000;
 
 /** The side of msw's connection the mock talks to. */
