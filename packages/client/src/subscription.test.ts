@@ -153,6 +153,19 @@ describe("Subscription", () => {
     await expect(pending).rejects.toThrow("403");
   });
 
+  it("an iterator whose listener unsubscribed mid-delivery stays done, holding nothing", async () => {
+    // Found by tests/faults/model.test.ts: the event being delivered was pushed
+    // into the buffer after end() had answered the waiting next() with done, so
+    // the next call yielded it: an iterator that was done, then not.
+    const sub: Subscription = new Subscription("jobs", host(), { listener: () => void sub.unsubscribe() });
+    const it = sub[Symbol.asyncIterator]();
+    const pending = it.next();
+    sub.deliver(event(1));
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+    expect(sub.buffered).toBe(0);
+  });
+
   it("ending yields what is buffered, then finishes", async () => {
     const sub = new Subscription("jobs", host());
     sub.deliver(event(1));

@@ -159,7 +159,8 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
         const say = this.#host.logger?.warn.bind(this.#host.logger) ?? console.error;
         say(`[dispatch] listener for ${this.channel} threw; the event was still delivered`, err);
       }
-      if (!this.#iterating) return;
+      // The listener may have ended the subscription (unsubscribe, close): an ended iterator takes nothing more.
+      if (!this.#iterating || this.#ended) return;
     }
     const waiter = this.#waiters.shift();
     if (waiter) {
