@@ -22,14 +22,11 @@ describe("found by the model test", () => {
     expect(sub.buffered).toBe(0);
   });
 
-  // Known issue, not fixed here: partysocket's connectionTimeout is fixed at
-  // 10 s (packages/client/src/socket.ts), so a socket whose upgrade is never
-  // answered (a server frozen by silence() between accept and upgrade, or any
-  // black hole) holds the client in "connecting" for 10 s per attempt, whatever
-  // `timeout` and `heartbeatInterval` say. The auth answer, by contrast, is
-  // bounded by `timeout`. Remove `.fails` once the socket's connect timeout
-  // follows `timeout`.
-  it.fails("replaces a socket whose WebSocket upgrade is never answered within the request timeout", async () => {
+  // partysocket's connectionTimeout was fixed at 10 s: a socket whose upgrade
+  // is never answered (a server frozen between accept and upgrade, or any
+  // black hole) held the client in "connecting" that long per attempt,
+  // whatever `timeout` said.
+  it("replaces a socket whose WebSocket upgrade is never answered within the request timeout", async () => {
     const sockets: Socket[] = [];
     const signal = new Signal();
     const blackHole = createServer((socket) => {
@@ -56,7 +53,7 @@ describe("found by the model test", () => {
     });
     deferCleanup(() => client.close());
     await expect(client.connect()).rejects.toMatchObject({ code: "timeout" });
-    // A second attempt within a few timeouts; today it comes after 10 s.
+    // A second attempt within a few timeouts, not after 10 s.
     await signal.until(() => sockets.length >= 2, 1_500, "a second connection attempt");
   });
 });

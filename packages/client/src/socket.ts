@@ -29,6 +29,8 @@ export interface SocketOptions {
   maxReconnectDelay: number;
   /** Off, a drop closes the client for good: the page's events must not cause one. */
   reconnect: boolean;
+  /** The request timeout, which bounds an unanswered upgrade too. */
+  timeout: number;
 }
 
 /**
@@ -117,7 +119,10 @@ export class ReconnectingSocket {
       // the URL provider waits instead, on a timer close() clears.
       minReconnectionDelay: 0,
       maxReconnectionDelay: 0,
-      connectionTimeout: 10_000,
+      // An upgrade nobody answers (a black hole, a frozen server) is given
+      // up after 10 s, or sooner with a shorter `timeout`: the auth answer
+      // is bounded by it, and the upgrade must not wait longer than that.
+      connectionTimeout: Math.min(10_000, options.timeout),
     });
     // partysocket re-applies its own binaryType (default "blob") to every
     // socket it opens; binary frames must arrive as ArrayBuffer to decode synchronously.
