@@ -26,8 +26,8 @@ export async function exec(run: Run, c: Cmd): Promise<void> {
       return run.fresh(c.msgpack, c.keep);
     case "silence": {
       // A half-dead server: the current sockets are frozen, never closed; the heartbeat must notice.
-      // Only an open session: a socket frozen before its upgrade is answered waits out a fixed
-      // 10 s connection timeout (see model-regressions.test.ts), past this test's bounds.
+      // Only an open session: the drop bookkeeping waits for an open client to notice. (A socket
+      // frozen before its upgrade was answered is given up after `timeout`: model-regressions.)
       const alive = run.alive;
       if (!alive.every((a) => a.client.state === "open")) return;
       for (const a of alive) a.dropInFlight = true;
