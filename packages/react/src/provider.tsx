@@ -154,13 +154,13 @@ export function DispatchProvider(props: DispatchProviderProps): ReactNode {
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new generation means a new client
   const source = useMemo<OwnedClient | GivenClient>(() => {
     if (client !== undefined) return new GivenClient(client);
-    // What a signed-out client gets for a token: a wait that never ends (each
-    // connect times out). Its own, so the waits it collects go with it.
-    const noToken = new Promise<string>(() => {});
     const current = (): string | Promise<string> => {
       const given = token.current;
-      // Never an earlier user's token: signed out, connects wait until signing in brings a new client.
-      if (given === undefined) return noToken;
+      // Never an earlier user's token: signed out, connects wait until signing
+      // in brings a new client. A new endless wait each time (each connect
+      // times out): one shared promise would keep every timed-out wait's
+      // reaction, and its timer, for as long as it lives.
+      if (given === undefined) return new Promise<string>(() => {});
       return typeof given === "function" ? given() : given;
     };
     return new OwnedClient(
