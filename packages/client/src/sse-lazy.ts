@@ -14,6 +14,10 @@ import type { Subscription } from "./subscription.js";
 export class LazySseLink {
   readonly status = new Observable<ConnectionStatus>(idleStatus("json"));
   readonly #link: Promise<SseLink>;
+  /** The link once loaded: close() reaches it at once, as the socket's does. */
+  #loaded: SseLink | undefined;
+  /** Subscribed to before the link loaded. */
+  readonly #pending = new Set<Subscription>();
   #closedWith: { error: DispatchError | undefined } | undefined;
 
   constructor(options: ResolvedOptions, onGap: (channels: string[], reason?: "subscribe") => void) {
@@ -25,6 +29,7 @@ export class LazySseLink {
           if (this.state !== "closed") this.status.set(status);
         });
         if (this.#closedWith) link.close(this.#closedWith.error);
+        this.#loaded = link;
         return link;
       },
       // A chunk that fails to load (offline, a deploy that removed it) closes
@@ -55,9 +60,12 @@ export class LazySseLink {
   }
 
   subscribe(sub: Subscription): void {
+    if (this.#loaded) return this.#loaded.subscribe(sub);
+    // Until the link loads, close() ends it from here.
+    this.#pending.add(sub);
     this.#link.then(
-      (link) => (this.#closedWith ? sub.end(this.#closedWith.error) : link.subscribe(sub)),
-      (error: DispatchError) => sub.end(error),
+      (link) => this.#pending.delete(sub) && link.subscribe(sub),
+      (error: DispatchError) => this.#pending.delete(sub) && sub.end(error),
     );
   }
 
@@ -73,7 +81,13 @@ export class LazySseLink {
     }
     this.#closedWith ??= { error };
     this.status.set({ ...this.status.get(), state: "closed", error });
-    this.#link.then((link) => link.close(error), ignore);
+    // Not a microtask later: a listener that closes the client must be handed
+    // nothing more, and every subscription is closed when close() returns.
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    for (const sub of pending) sub.end(error);
+    if (this.#loaded) this.#loaded.close(error);
+    else this.#link.then((link) => link.close(error), ignore);
   }
 }
 
