@@ -1,0 +1,246 @@
+/**
+ * One run of the SSE model: the dev server, `transport: "sse"` clients whose
+ * fetch is watched (which SSE streams are open), the simulated page, and the
+ * ledger of every event published, with the subscriptions that were live
+ * when it was.
+ */
+import { Dispatch, type StreamEvent } from "@dispatch/client";
+import { createDevServer, type DevServer, type StreamEvent as ServerEvent } from "@dispatch/dev-server";
+import { Signal } from "../helpers.js";
+import { keyOf, matches } from "../model/routing.js";
+import { BOUND, tick } from "../model/waits.js";
+import { watchedFetch } from "./fetch-watch.js";
+import type { ClientRec, StreamRec, SubRec } from "./records.js";
+import { sseStats } from "./stats.js";
+
+export class SseRun {
+  readonly violations: string[] = [];
+  readonly signal = new Signal();
+  readonly clients: ClientRec[] = [];
+  readonly requests: Array<{ what: string; promise: Promise<unknown> }> = [];
+  readonly knownJobs: Array<{ id: string; queue: string }> = [];
+  /** Every event published, in the order the broker saw them. */
+  readonly published: ServerEvent[] = [];
+  readonly #index = new Map<string, number>();
+  readonly gates = new Map<string, () => void>();
+  server!: DevServer;
+  hidden = false;
+  /** Streams open when the server last dropped every connection: settling waits for the client to see them end. */
+  #dropped: StreamRec[] = [];
+  #subCounter = 0;
+  #ts = 0;
+  #offEngine: (() => void) | undefined;
+
+  constructor(readonly page: EventTarget) {}
+
+  async start(): Promise<void> {
+    this.server = await createDevServer({
+      port: 0,
+      host: "127.0.0.1",
+      concurrency: 1_000,
+      jobs: {
+        quick: () => {},
+        gated: ({ job, signal }) =>
+          new Promise<void>((resolve) => {
+            this.gates.set(job.id, resolve);
+            signal.addEventListener("abort", () => resolve(), { once: true });
+          }),
+      },
+      workflows: { wf: async (wf) => void (await wf.step("one", () => ({ ok: true }))) },
+    });
+    // After the server's own listener: each event is recorded as the broker has just sent it.
+    this.#offEngine = this.server.engine.onEvent((event) => this.record(event));
+    this.fresh();
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.clients) c.client.close();
+    for (const release of this.gates.values()) release();
+    this.#offEngine?.();
+    await this.server?.close();
+  }
+
+  fail(message: string): void {
+    this.violations.push(message);
+  }
+
+  nextSubId(): number {
+    return ++this.#subCounter;
+  }
+
+  /** A timestamp no other event of the run has. */
+  nextTs(): string {
+    return `2026-01-02T03:04:05.${String(++this.#ts).padStart(9, "0")}Z`;
+  }
+
+  get alive(): ClientRec[] {
+    return this.clients.filter((c) => !c.closed);
+  }
+
+  /** The open client `i` picks, newest first. */
+  target(i: number): ClientRec {
+    const alive = this.alive;
+    return alive[alive.length - 1 - (i % alive.length)] as ClientRec;
+  }
+
+  /** Notes a published event, and which live subscriptions it must reach. */
+  record(event: ServerEvent): void {
+    const idx = this.published.length;
+    this.published.push(event);
+    this.#index.set(keyOf(event), idx);
+    for (const c of this.alive)
+      for (const s of c.subs) if (!s.ended && s.sub.live && matches(s.channel, event)) s.expected.push(idx);
+    this.signal.poke();
+  }
+
+  /** Publishes through the broker, as an engine would. */
+  publish(event: ServerEvent): number {
+    this.record(event);
+    this.server.publish(event);
+    return this.published.length - 1;
+  }
+
+  /** A subscription took `event`: it was published, is past the last one it took, and is its channel's. */
+  took(s: SubRec, event: StreamEvent): void {
+    if (s.ended) s.deliveredAfterEnd++;
+    if (!matches(s.channel, event))
+      this.fail(`sub ${s.id} (${s.channel}) got ${event.type} on ${event.topic}`);
+    const idx = this.#index.get(keyOf(event));
+    if (idx === undefined) this.fail(`sub ${s.id} (${s.channel}) got an unpublished ${keyOf(event)}`);
+    else if (idx <= s.lastIdx)
+      this.fail(
+        `sub ${s.id} (${s.channel}, ${s.mode}) got #${idx} ${event.type} ${event.topic} after #${s.lastIdx}: ${s.got.has(idx) ? "twice" : "out of order"}`,
+      );
+    else {
+      s.got.add(idx);
+      s.lastIdx = idx;
+    }
+    s.events.push(event);
+    this.signal.poke();
+  }
+
+  /** Whether a reconnect gap naming `s`'s channel came after event `idx` was published. */
+  excused(s: SubRec, idx: number): boolean {
+    return s.client.gaps.some(
+      (g) => g.reason === "reconnect" && g.at > idx && g.channels.includes(s.channel),
+    );
+  }
+
+  /** Every expected event taken, or excused by a later gap. */
+  caughtUp(s: SubRec): boolean {
+    if (s.ended) return true;
+    for (let k = s.expected.length - 1; k >= 0; k--) {
+      const idx = s.expected[k] as number;
+      if (s.lastIdx >= idx) return true;
+      if (!this.excused(s, idx)) return false;
+    }
+    return true;
+  }
+
+  closeClient(c: ClientRec): void {
+    c.closed = true;
+    for (const s of c.subs) this.markEnded(s);
+    c.client.close();
+  }
+
+  markEnded(s: SubRec): void {
+    if (s.ended) return;
+    s.ended = true;
+    s.bufferedAtEnd = s.sub.buffered;
+    s.client.awaitingGap.delete(s);
+  }
+
+  /** Handled at once: a rejection left unobserved until the end would count as unhandled. */
+  track(what: string, promise: Promise<unknown>): void {
+    promise.catch(() => {});
+    this.requests.push({ what, promise });
+  }
+
+  /** The server is about to kill every socket: the streams open now will end. */
+  dropping(): void {
+    for (const c of this.alive) for (const s of c.streams) if (s.open) this.#dropped.push(s);
+    sseStats.drops++;
+  }
+
+  pageEvent(ev: "hide" | "show" | "online"): void {
+    if (ev === "online") this.page.dispatchEvent(new Event("online"));
+    else {
+      this.hidden = ev === "hide";
+      const type = ev === "hide" ? "pagehide" : "pageshow";
+      this.page.dispatchEvent(Object.assign(new Event(type), { persisted: true }));
+    }
+    this.signal.poke();
+  }
+
+  /** Every stream open at the last drop has ended, and the client has read that. */
+  async dropsNoticed(): Promise<void> {
+    await this.signal.until(() => this.#dropped.every((s) => !s.open), BOUND, "dropped streams ending");
+    this.#dropped = [];
+    // The client reads the end a few microtasks after the fetch wrapper does.
+    await tick();
+  }
+
+  /** Page shown, drops noticed, every client open and each of its subscriptions live. */
+  async settle(): Promise<void> {
+    if (this.hidden) this.pageEvent("show");
+    await this.dropsNoticed();
+    for (const c of this.alive) c.client.connect({ timeout: BOUND }).catch(() => {});
+    const settled = (c: ClientRec) => c.client.state === "open" && c.subs.every((s) => s.ended || s.sub.live);
+    // Asked afresh each time: a listener may close its client meanwhile.
+    await this.signal
+      .until(() => this.alive.every(settled), BOUND, "every client open, its subs live")
+      .catch((err: Error) => {
+        const why = this.alive.map(
+          (c) =>
+            `client ${c.n} ${c.client.state}, not live: ${c.subs
+              .filter((s) => !s.ended && !s.sub.live)
+              .map((s) => `${s.id} ${s.channel}`)
+              .join(", ")}`,
+        );
+        throw new Error(`${err.message} (${why.join("; ")})`);
+      });
+  }
+
+  /** A new client; the others close, or (`keep`) the newest stays: at most two at once. */
+  fresh(keep = false): void {
+    const alive = this.alive;
+    for (const [i, c] of alive.entries()) if (!keep || i < alive.length - 1) this.closeClient(c);
+    const rec: ClientRec = {
+      n: this.clients.length,
+      closed: false,
+      subs: [],
+      awaitingGap: new Set(),
+      gaps: [],
+      streams: [],
+      pending: 0,
+      warnings: [],
+    } as unknown as ClientRec;
+    rec.client = new Dispatch({
+      url: this.server.url,
+      token: "dk_test_sse_model",
+      transport: "sse",
+      fetch: watchedFetch(rec, this.signal),
+      minReconnectDelay: 5,
+      maxReconnectDelay: 40,
+      timeout: 1_000,
+      logger: {
+        warn: (message: string) => rec.warnings.push(message),
+        debug: (message: string) => {
+          if (message.includes("(rollover)")) sseStats.rollovers++;
+        },
+      },
+    });
+    rec.client.onStateChange(() => this.signal.poke());
+    rec.client.onGap((gap) => {
+      rec.gaps.push({ channels: gap.channels, reason: gap.reason, at: this.published.length });
+      if (gap.reason === "reconnect")
+        for (const s of [...rec.awaitingGap])
+          if (gap.channels.includes(s.channel)) {
+            rec.awaitingGap.delete(s);
+            sseStats.gapsNamed++;
+          }
+      this.signal.poke();
+    });
+    this.clients.push(rec);
+  }
+}
