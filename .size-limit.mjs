@@ -34,10 +34,10 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 10.27 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 10.32 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 12.70 kB
-//   @dispatch/react  asked 3 kB, measured 6.01 kB
+//   with partysocket asked 9 kB, measured 12.75 kB
+//   @dispatch/react  asked 3 kB, measured 6.00 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
 // without saying why.
@@ -116,7 +116,9 @@ function everyChunk(config) {
 // tracing RPC and SSE traffic, and for msgpack keeping the server's
 // nanosecond ts (+0.39 kB, all in lazy chunks, each with its tests; the
 // initial bundle is unchanged at 10.19 kB). Then a logger that throws no
-// longer breaks a call (+0.08 kB initial: 10.27 kB), within its budget.
+// longer breaks a call (+0.08 kB initial: 10.27 kB), an unanswered upgrade
+// gives up after timeout, and close() over SSE ends every subscription
+// before it returns (10.32 kB), all within the budgets.
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",
