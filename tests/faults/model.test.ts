@@ -52,11 +52,12 @@ import {
 } from "./model/run-checks.js";
 import { exec } from "./model/run-exec.js";
 import { stats } from "./model/stats.js";
-import { tick, withBound } from "./model/waits.js";
+import { modelEnv, newErrors, replayAndLimit } from "./model-shared/property.js";
+import { tick, withBound } from "./model-shared/waits.js";
 
 /** MODEL_RUNS, MODEL_SEED, MODEL_PATH (replay), MODEL_DEBUG (print the stacks of unhandled errors). */
-const env: Record<string, string | undefined> = process.env;
-const RUNS = Number(env.MODEL_RUNS ?? 50);
+const env = modelEnv("MODEL", 50);
+const RUNS = env.runs;
 /** The whole property's time limit: a normal run of 50 takes 1–5 s. Hitting it is a hang, not a pass. */
 const LIMIT = Math.max(45_000, RUNS * 200);
 
@@ -65,8 +66,6 @@ describe("model: a real client against the dev server through random drops, clos
     "keeps its invariants",
     async () => {
       const failures = processFailures();
-      const seed = env.MODEL_SEED === undefined ? undefined : Number(env.MODEL_SEED);
-      const path = env.MODEL_PATH;
       const started = performance.now();
       await fc.assert(
         fc.asyncProperty(scenario, async ({ cmds, probeQueue, msgpack }) => {
@@ -92,9 +91,7 @@ describe("model: a real client against the dev server through random drops, clos
           // Unhandled rejections surface a tick or so after their cause.
           await tick();
           await tick();
-          const errors = failures.errors.slice(errorsBefore);
-          failures.errors.length = errorsBefore;
-          if (env.MODEL_DEBUG) for (const e of errors) console.log((e as Error).stack);
+          const errors = newErrors(failures, errorsBefore, env.debug);
           expect(errors).toEqual([]);
           expect(run.violations).toEqual([]);
         }),
@@ -111,11 +108,7 @@ describe("model: a real client against the dev server through random drops, clos
               },
             ],
           ],
-          ...(seed === undefined ? {} : { seed }),
-          ...(path === undefined ? {} : { path }),
-          interruptAfterTimeLimit: LIMIT,
-          markInterruptAsFailure: true,
-          verbose: 1,
+          ...replayAndLimit(env, LIMIT),
         },
       );
       failures.stop();
@@ -124,7 +117,7 @@ describe("model: a real client against the dev server through random drops, clos
         `model: ${RUNS} runs in ${Math.round(performance.now() - started)} ms`,
         JSON.stringify(stats),
       );
-      if (seed === undefined) {
+      if (env.seed === undefined) {
         expect(stats.gapsNamed).toBeGreaterThan(0);
         expect(stats.probeDeliveries).toBeGreaterThan(10);
         expect(stats.endedChecked).toBeGreaterThan(0);

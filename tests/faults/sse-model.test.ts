@@ -36,7 +36,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { processFailures } from "./helpers.js";
-import { tick, withBound } from "./model/waits.js";
+import { modelEnv, newErrors, replayAndLimit } from "./model-shared/property.js";
+import { tick, withBound } from "./model-shared/waits.js";
 import {
   checkDeliveries,
   checkEnded,
@@ -53,8 +54,8 @@ import { exec } from "./sse-model/exec.js";
 import { SseRun } from "./sse-model/run.js";
 import { sseStats } from "./sse-model/stats.js";
 
-const env: Record<string, string | undefined> = process.env;
-const RUNS = Number(env.SSE_MODEL_RUNS ?? 100);
+const env = modelEnv("SSE_MODEL", 100);
+const RUNS = env.runs;
 const LIMIT = Math.max(50_000, RUNS * 1_000);
 
 /** The page the clients watch: `pagehide`/`pageshow` (persisted) and `online` are dispatched on it. */
@@ -72,8 +73,6 @@ describe('model: transport "sse" against the dev server through drops, rollovers
     "keeps its invariants",
     async () => {
       const failures = processFailures();
-      const seed = env.SSE_MODEL_SEED === undefined ? undefined : Number(env.SSE_MODEL_SEED);
-      const path = env.SSE_MODEL_PATH;
       const started = performance.now();
       await fc.assert(
         fc.asyncProperty(scenario, async ({ cmds }) => {
@@ -102,11 +101,9 @@ describe('model: transport "sse" against the dev server through drops, rollovers
           }
           await tick();
           await tick();
-          if (env.SSE_MODEL_DEBUG && performance.now() - t0 > 1000)
+          if (env.debug && performance.now() - t0 > 1000)
             console.log("SLOW", Math.round(performance.now() - t0), JSON.stringify(cmds));
-          const errors = failures.errors.slice(errorsBefore);
-          failures.errors.length = errorsBefore;
-          if (env.SSE_MODEL_DEBUG) for (const e of errors) console.log((e as Error).stack);
+          const errors = newErrors(failures, errorsBefore, env.debug);
           expect(errors).toEqual([]);
           expect(run.violations).toEqual([]);
         }),
@@ -161,11 +158,7 @@ describe('model: transport "sse" against the dev server through drops, rollovers
               },
             ],
           ],
-          ...(seed === undefined ? {} : { seed }),
-          ...(path === undefined ? {} : { path }),
-          interruptAfterTimeLimit: LIMIT,
-          markInterruptAsFailure: true,
-          verbose: 1,
+          ...replayAndLimit(env, LIMIT),
         },
       );
       failures.stop();
@@ -174,7 +167,7 @@ describe('model: transport "sse" against the dev server through drops, rollovers
         `sse model: ${RUNS} runs in ${Math.round(performance.now() - started)} ms`,
         JSON.stringify(sseStats),
       );
-      if (seed === undefined) {
+      if (env.seed === undefined) {
         expect(sseStats.rollovers).toBeGreaterThan(0);
         expect(sseStats.gapsNamed).toBeGreaterThan(0);
         expect(sseStats.expected).toBeGreaterThan(1_000);

@@ -9,16 +9,9 @@
  * aborted signals.
  */
 import fc from "fast-check";
+import { type ChannelSpec, channelSpec, type Mode } from "../model-shared/channels.js";
 
-export type ChannelSpec =
-  | { kind: "jobs" }
-  | { kind: "firehose" }
-  | { kind: "workflows" }
-  | { kind: "queue"; q: "a" | "b" }
-  | { kind: "job"; i: number };
-
-/** How a subscription is read: a listener, an iterator, or both (the iterator must yield what the listener saw). */
-export type Mode = "listener" | "iterator" | "both";
+export type { ChannelSpec, Mode };
 
 export type RequestHow = "short" | "preAborted" | "abortLater" | "plain";
 
@@ -36,14 +29,6 @@ export type Cmd =
   | { t: "yield"; n: number }
   | { t: "waitOpen" }
   | { t: "settle" };
-
-const channelSpec: fc.Arbitrary<ChannelSpec> = fc.oneof(
-  fc.constant({ kind: "jobs" as const }),
-  fc.constant({ kind: "firehose" as const }),
-  fc.constant({ kind: "workflows" as const }),
-  fc.record({ kind: fc.constant("queue" as const), q: fc.constantFrom("a" as const, "b" as const) }),
-  fc.record({ kind: fc.constant("job" as const), i: fc.nat(7) }),
-);
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   {

@@ -1,10 +1,10 @@
 /** The checks made once a run's commands are done and its clients settled (or closed). */
 import { AbortError, DispatchError } from "@dispatch/client";
 import type { StreamEvent as ServerEvent } from "@dispatch/dev-server";
-import { keyOf, matches, wireOf } from "./routing.js";
+import { keyOf, matches, wireOf } from "../model-shared/routing.js";
+import { BOUND, tick, withBound } from "../model-shared/waits.js";
 import type { Run } from "./run.js";
 import { stats } from "./stats.js";
-import { BOUND, tick, withBound } from "./waits.js";
 
 /** Every request (and unsubscribe) settles, and rejects only with a DispatchError. */
 export async function requestsSettle(run: Run): Promise<void> {

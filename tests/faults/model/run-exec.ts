@@ -1,10 +1,11 @@
 /** Carries out one command against a run; the server-side faults (drop, restart, silence) are here. */
+
+import { BOUND, tick, withBound } from "../model-shared/waits.js";
 import type { Cmd } from "./commands.js";
 import type { Run } from "./run.js";
 import { abortAll, enqueue, request } from "./run-requests.js";
 import { subscribe, unsubscribe } from "./run-subscriptions.js";
 import { stats } from "./stats.js";
-import { BOUND, tick, withBound } from "./waits.js";
 
 export async function exec(run: Run, c: Cmd): Promise<void> {
   switch (c.t) {

@@ -5,10 +5,10 @@
  * aborts is checked by run-checks.ts once everything settled.
  */
 import { AbortError } from "@dispatch/client";
+import { tick } from "../model-shared/waits.js";
 import type { RequestHow } from "./commands.js";
 import type { Abortable } from "./records.js";
 import type { Run } from "./run.js";
-import { tick } from "./waits.js";
 
 export function enqueue(run: Run, gated: boolean, q: string): void {
   const client = run.current.client;

@@ -6,89 +6,29 @@
  * the client is not open, a reconnect gap in a first session) is here.
  */
 import { Dispatch } from "@dispatch/client";
-import { createDevServer, type DevServer, type StreamEvent as ServerEvent } from "@dispatch/dev-server";
-import { Signal, WebSocket } from "../helpers.js";
+import { WebSocket } from "../helpers.js";
+import { RunBase } from "../model-shared/run-base.js";
+import { BOUND } from "../model-shared/waits.js";
 import type { Abortable, ClientRec, SubRec } from "./records.js";
 import { stats } from "./stats.js";
-import { BOUND } from "./waits.js";
 
-export class Run {
-  readonly violations: string[] = [];
-  readonly signal = new Signal();
-  readonly clients: ClientRec[] = [];
-  readonly requests: Array<{ what: string; promise: Promise<unknown> }> = [];
+export class Run extends RunBase<ClientRec, SubRec> {
   readonly controllers: Abortable[] = [];
   /** Requests that were still pending when their signal was aborted: each must reject with AbortError. */
   readonly abortedPending: Array<{ label: string; promise: Promise<unknown> }> = [];
-  readonly knownJobs: Array<{ id: string; queue: string }> = [];
-  readonly published: ServerEvent[] = [];
-  readonly gates = new Map<string, () => void>();
-  server!: DevServer;
-  #subCounter = 0;
   /** Frozen sockets are never closed, so their server sessions keep their topics. */
   silenced = false;
-  #offEngine: (() => void) | undefined;
 
   async start(msgpack: boolean): Promise<void> {
-    this.server = await createDevServer({
-      port: 0,
-      host: "127.0.0.1",
-      concurrency: 1_000,
-      jobs: {
-        quick: () => {},
-        gated: ({ job, signal }) =>
-          new Promise<void>((resolve) => {
-            this.gates.set(job.id, resolve);
-            signal.addEventListener("abort", () => resolve(), { once: true });
-          }),
-      },
-      workflows: {
-        wf: async (wf) => {
-          await wf.step("one", () => ({ ok: true }));
-        },
-      },
-    });
-    this.#offEngine = this.server.engine.onEvent((event) => {
+    await this.startServer((event) => {
       this.published.push(event);
       this.signal.poke();
     });
     this.fresh(msgpack);
   }
 
-  async stop(): Promise<void> {
-    for (const c of this.clients) c.client.close();
-    for (const release of this.gates.values()) release();
-    this.#offEngine?.();
-    await this.server?.close();
-  }
-
   get current(): ClientRec {
     return this.clients[this.clients.length - 1] as ClientRec;
-  }
-
-  fail(message: string): void {
-    this.violations.push(message);
-  }
-
-  nextSubId(): number {
-    return ++this.#subCounter;
-  }
-
-  /** The clients not closed; the newest is `current`. */
-  get alive(): ClientRec[] {
-    return this.clients.filter((c) => !c.closed);
-  }
-
-  /** The open client `i` picks, newest first. */
-  target(i: number): ClientRec {
-    const alive = this.alive;
-    return alive[alive.length - 1 - (i % alive.length)] as ClientRec;
-  }
-
-  closeClient(c: ClientRec): void {
-    c.closed = true;
-    for (const s of c.subs) this.markEnded(s);
-    c.client.close();
   }
 
   /** A new client; the others close, or (`keep`) stay, at most two at once. */
@@ -146,19 +86,6 @@ export class Run {
     this.clients.push(rec);
   }
 
-  markEnded(s: SubRec): void {
-    if (s.ended) return;
-    s.ended = true;
-    s.bufferedAtEnd = s.sub.buffered;
-    s.client.awaitingGap.delete(s);
-  }
-
-  /** Handled at once: a rejection left unobserved until the end would count as unhandled. */
-  track(what: string, promise: Promise<unknown>): void {
-    promise.catch(() => {});
-    this.requests.push({ what, promise });
-  }
-
   /** Every open client learns of a drop a moment later: until then it rightly still says open. */
   dropping(): void {
     for (const c of this.alive) {
@@ -173,18 +100,6 @@ export class Run {
     const alive = this.alive;
     await this.signal.until(() => alive.every((c) => !c.dropInFlight), BOUND, "the drop noticed");
     for (const c of alive) c.client.connect({ timeout: BOUND }).catch(() => {});
-    const settled = (c: ClientRec) => c.client.state === "open" && c.subs.every((s) => s.ended || s.sub.live);
-    await this.signal
-      .until(() => alive.every(settled), BOUND, "every client open and its subscriptions live")
-      .catch((err: Error) => {
-        const why = alive.map(
-          (c) =>
-            `client ${c.n} ${c.client.state}, not live: ${c.subs
-              .filter((s) => !s.ended && !s.sub.live)
-              .map((s) => `${s.id} ${s.channel}`)
-              .join(", ")}`,
-        );
-        throw new Error(`${err.message} (${why.join("; ")})`);
-      });
+    await this.untilSettled(() => alive, "every client open and its subscriptions live");
   }
 }

@@ -1,8 +1,8 @@
 /** The checks made once a run's commands are done and its clients settled (or closed). */
 import { DispatchError } from "@dispatch/client";
 import type { BrokerStats } from "@dispatch/dev-server";
-import { wireOf } from "../model/routing.js";
-import { BOUND, tick, withBound } from "../model/waits.js";
+import { wireOf } from "../model-shared/routing.js";
+import { BOUND, tick, withBound } from "../model-shared/waits.js";
 import { fenceEvent, paced } from "./publish.js";
 import { type ClientRec, openStreams } from "./records.js";
 import type { SseRun } from "./run.js";

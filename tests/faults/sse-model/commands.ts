@@ -12,7 +12,7 @@
  * finds a frozen stream only after SSE_IDLE_MS (2 minutes), by design.
  */
 import fc from "fast-check";
-import type { ChannelSpec, Mode } from "../model/commands.js";
+import { type ChannelSpec, channelSpec, type Mode } from "../model-shared/channels.js";
 
 export type { ChannelSpec, Mode };
 
@@ -48,14 +48,6 @@ export type Cmd =
   | { t: "page"; ev: "hide" | "show" | "online" }
   | { t: "yield"; n: number }
   | { t: "settle" };
-
-const channelSpec: fc.Arbitrary<ChannelSpec> = fc.oneof(
-  fc.constant({ kind: "jobs" as const }),
-  fc.constant({ kind: "firehose" as const }),
-  fc.constant({ kind: "workflows" as const }),
-  fc.record({ kind: fc.constant("queue" as const), q: fc.constantFrom("a" as const, "b" as const) }),
-  fc.record({ kind: fc.constant("job" as const), i: fc.nat(7) }),
-);
 
 const burstTarget: fc.Arbitrary<BurstTarget> = fc.oneof(
   {

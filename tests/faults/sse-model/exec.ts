@@ -1,5 +1,5 @@
 /** Carries out one command of the SSE model. */
-import { BOUND, tick, withBound } from "../model/waits.js";
+import { BOUND, tick, withBound } from "../model-shared/waits.js";
 import type { Cmd } from "./commands.js";
 import { failures } from "./fetch-watch.js";
 import { burst } from "./publish.js";

@@ -8,7 +8,7 @@
  */
 import type { Channel } from "@dispatch/client";
 import type { StreamEvent as ServerEvent } from "@dispatch/dev-server";
-import { tick } from "../model/waits.js";
+import { tick } from "../model-shared/waits.js";
 import type { BurstTarget } from "./commands.js";
 import type { SseRun } from "./run.js";
 import { sseStats } from "./stats.js";

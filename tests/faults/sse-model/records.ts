@@ -1,32 +1,14 @@
 /** What the SSE model remembers of each client, subscription, stream and published event. */
-import type { Channel, Dispatch, StreamEvent, Subscription } from "@dispatch/client";
-import type { Mode } from "./commands.js";
+import type { ClientRecBase, SubRecBase } from "../model-shared/records.js";
 
-export interface SubRec {
-  id: number;
-  channel: Channel;
-  mode: Mode;
-  sub: Subscription;
+export interface SubRec extends SubRecBase {
   client: ClientRec;
-  /** Every event handed over (by the listener when there is one), in order. */
-  events: StreamEvent[];
-  /** Mode "both": what the iterator yielded, to compare with `events`. */
-  yielded: StreamEvent[];
   /** Publication index of the last event taken: each must be past it (order, and at most once). */
   lastIdx: number;
   /** Publication indices taken. */
   got: Set<number>;
   /** Publication indices of the matching events published while it was live. */
   expected: number[];
-  /** Set by unsubscribe() or the client's close(): nothing more may arrive. */
-  ended: boolean;
-  confirmed: boolean;
-  /** Iterator: events still buffered when it ended (it may yield those). */
-  bufferedAtEnd: number;
-  deliveredAfterEnd: number;
-  onEnd: unknown[];
-  iterDone: boolean;
-  iterError: unknown;
   wasLive: boolean;
 }
 
@@ -43,11 +25,7 @@ export interface GapRec {
   at: number;
 }
 
-export interface ClientRec {
-  n: number;
-  client: Dispatch;
-  closed: boolean;
-  subs: SubRec[];
+export interface ClientRec extends ClientRecBase<SubRec> {
   /** Subscriptions that stopped being live and have not yet been named by a reconnect gap. */
   awaitingGap: Set<SubRec>;
   gaps: GapRec[];

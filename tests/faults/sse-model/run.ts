@@ -5,82 +5,34 @@
  * when it was.
  */
 import { Dispatch, type StreamEvent } from "@dispatch/client";
-import { createDevServer, type DevServer, type StreamEvent as ServerEvent } from "@dispatch/dev-server";
-import { Signal } from "../helpers.js";
-import { keyOf, matches } from "../model/routing.js";
-import { BOUND, tick } from "../model/waits.js";
+import type { StreamEvent as ServerEvent } from "@dispatch/dev-server";
+import { keyOf, matches } from "../model-shared/routing.js";
+import { RunBase } from "../model-shared/run-base.js";
+import { BOUND, tick } from "../model-shared/waits.js";
 import { watchedFetch } from "./fetch-watch.js";
 import type { ClientRec, StreamRec, SubRec } from "./records.js";
 import { sseStats } from "./stats.js";
 
-export class SseRun {
-  readonly violations: string[] = [];
-  readonly signal = new Signal();
-  readonly clients: ClientRec[] = [];
-  readonly requests: Array<{ what: string; promise: Promise<unknown> }> = [];
-  readonly knownJobs: Array<{ id: string; queue: string }> = [];
-  /** Every event published, in the order the broker saw them. */
-  readonly published: ServerEvent[] = [];
+export class SseRun extends RunBase<ClientRec, SubRec> {
   readonly #index = new Map<string, number>();
-  readonly gates = new Map<string, () => void>();
-  server!: DevServer;
   hidden = false;
   /** Streams open when the server last dropped every connection: settling waits for the client to see them end. */
   #dropped: StreamRec[] = [];
-  #subCounter = 0;
   #ts = 0;
-  #offEngine: (() => void) | undefined;
 
-  constructor(readonly page: EventTarget) {}
+  constructor(readonly page: EventTarget) {
+    super();
+  }
 
   async start(): Promise<void> {
-    this.server = await createDevServer({
-      port: 0,
-      host: "127.0.0.1",
-      concurrency: 1_000,
-      jobs: {
-        quick: () => {},
-        gated: ({ job, signal }) =>
-          new Promise<void>((resolve) => {
-            this.gates.set(job.id, resolve);
-            signal.addEventListener("abort", () => resolve(), { once: true });
-          }),
-      },
-      workflows: { wf: async (wf) => void (await wf.step("one", () => ({ ok: true }))) },
-    });
     // After the server's own listener: each event is recorded as the broker has just sent it.
-    this.#offEngine = this.server.engine.onEvent((event) => this.record(event));
+    await this.startServer((event) => this.record(event));
     this.fresh();
-  }
-
-  async stop(): Promise<void> {
-    for (const c of this.clients) c.client.close();
-    for (const release of this.gates.values()) release();
-    this.#offEngine?.();
-    await this.server?.close();
-  }
-
-  fail(message: string): void {
-    this.violations.push(message);
-  }
-
-  nextSubId(): number {
-    return ++this.#subCounter;
   }
 
   /** A timestamp no other event of the run has. */
   nextTs(): string {
     return `2026-01-02T03:04:05.${String(++this.#ts).padStart(9, "0")}Z`;
-  }
-
-  get alive(): ClientRec[] {
-    return this.clients.filter((c) => !c.closed);
-  }
-
-  /** The open client `i` picks, newest first. */
-  target(i: number): ClientRec {
-    const alive = this.alive;
-    return alive[alive.length - 1 - (i % alive.length)] as ClientRec;
   }
 
   /** Notes a published event, and which live subscriptions it must reach. */
@@ -137,25 +89,6 @@ export class SseRun {
     return true;
   }
 
-  closeClient(c: ClientRec): void {
-    c.closed = true;
-    for (const s of c.subs) this.markEnded(s);
-    c.client.close();
-  }
-
-  markEnded(s: SubRec): void {
-    if (s.ended) return;
-    s.ended = true;
-    s.bufferedAtEnd = s.sub.buffered;
-    s.client.awaitingGap.delete(s);
-  }
-
-  /** Handled at once: a rejection left unobserved until the end would count as unhandled. */
-  track(what: string, promise: Promise<unknown>): void {
-    promise.catch(() => {});
-    this.requests.push({ what, promise });
-  }
-
   /** The server is about to kill every socket: the streams open now will end. */
   dropping(): void {
     for (const c of this.alive) for (const s of c.streams) if (s.open) this.#dropped.push(s);
@@ -185,20 +118,8 @@ export class SseRun {
     if (this.hidden) this.pageEvent("show");
     await this.dropsNoticed();
     for (const c of this.alive) c.client.connect({ timeout: BOUND }).catch(() => {});
-    const settled = (c: ClientRec) => c.client.state === "open" && c.subs.every((s) => s.ended || s.sub.live);
     // Asked afresh each time: a listener may close its client meanwhile.
-    await this.signal
-      .until(() => this.alive.every(settled), BOUND, "every client open, its subs live")
-      .catch((err: Error) => {
-        const why = this.alive.map(
-          (c) =>
-            `client ${c.n} ${c.client.state}, not live: ${c.subs
-              .filter((s) => !s.ended && !s.sub.live)
-              .map((s) => `${s.id} ${s.channel}`)
-              .join(", ")}`,
-        );
-        throw new Error(`${err.message} (${why.join("; ")})`);
-      });
+    await this.untilSettled(() => this.alive, "every client open, its subs live");
   }
 
   /** A new client; the others close, or (`keep`) the newest stays: at most two at once. */

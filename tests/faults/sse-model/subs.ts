@@ -3,28 +3,14 @@
  * says; what it takes is checked as it arrives (SseRun.took): its channel's,
  * published, in publication order, at most once, nothing after it ended.
  */
-import type { Channel } from "@dispatch/client";
+import { channelOf } from "../model-shared/channels.js";
+import { openSub, unsubscribe } from "../model-shared/subscriptions.js";
 import type { ChannelSpec, Kill, Mode } from "./commands.js";
 import type { ClientRec, SubRec } from "./records.js";
 import type { SseRun } from "./run.js";
 
-export function channelOf(run: SseRun, spec: ChannelSpec): Channel {
-  switch (spec.kind) {
-    case "jobs":
-    case "firehose":
-    case "workflows":
-      return spec.kind;
-    case "queue":
-      return `queue:${spec.q}`;
-    case "job": {
-      const job = run.knownJobs[spec.i % Math.max(1, run.knownJobs.length)];
-      return `job:${job?.id ?? "job_none"}`;
-    }
-  }
-}
-
 export function subscribe(run: SseRun, spec: ChannelSpec, mode: Mode, kill: Kill, c: ClientRec): void {
-  const channel = channelOf(run, spec);
+  const channel = channelOf(run.knownJobs, spec);
   const rec = {
     id: run.nextSubId(),
     channel,
@@ -56,45 +42,12 @@ export function subscribe(run: SseRun, spec: ChannelSpec, mode: Mode, kill: Kill
     if (live) rec.wasLive = true;
     run.signal.poke();
   };
-  const onEnd = (error: unknown) => {
-    rec.onEnd.push(error);
-    run.signal.poke();
-  };
-  rec.sub = c.client.subscribe(
-    channel,
-    mode === "iterator" ? { onLive, onEnd } : { listener: take, onLive, onEnd },
-  );
-  rec.sub.ready.then(
-    () => (rec.confirmed = true),
-    () => {},
-  );
-  c.subs.push(rec);
-  if (mode === "listener") return;
-  void (async () => {
-    try {
-      // By hand rather than for-await, to ask once more after `done`: it must stay done.
-      const it = rec.sub[Symbol.asyncIterator]();
-      for (let n = 0; n < 1_000_000; n++) {
-        const r = await it.next();
-        if (r.done) break;
-        if (mode === "iterator") take(r.value);
-        else rec.yielded.push(r.value);
-      }
-      const again = await it.next();
-      if (!again.done) run.fail(`sub ${rec.id} (${channel}, ${mode}): next() after done yielded an event`);
-    } catch (err) {
-      rec.iterError = err;
-    } finally {
-      rec.iterDone = true;
-      run.signal.poke();
-    }
-  })();
+  openSub(run, c, rec, {
+    take,
+    onLive,
+    limit: 1_000_000,
+    yieldedWhat: () => "an event",
+  });
 }
 
-export function unsubscribe(run: SseRun, i: number, c: ClientRec): void {
-  const subs = c.subs;
-  if (subs.length === 0) return;
-  const s = subs[i % subs.length] as SubRec;
-  run.markEnded(s);
-  run.track(`unsubscribe ${s.id}`, s.sub.unsubscribe());
-}
+export { unsubscribe };
