@@ -8,6 +8,9 @@ import type { Dispatch } from "@dispatch/client";
 import { createDevServer, type DevServer } from "@dispatch/dev-server";
 import type { Kind } from "./react-model-app.js";
 
+// The same bounded waits as the client models.
+export { BOUND, tick, withBound as bounded } from "./model-shared/waits.js";
+
 /** Two users the server knows, and a token it refuses (401). */
 export const TOKENS = [
   "dk_test_react_model_a",
@@ -18,8 +21,6 @@ export const TOKENS = [
 export const MISSING_JOB = "job_01h455vb4pex5vsknk084sn02q";
 export const MISSING_RUN = "wfrun_01h455vb4pex5vsknk084sn02q";
 export const SLOTS = 5;
-/** Upper bound for any single wait; a normal run needs tens of ms. */
-export const BOUND = 5_000;
 
 export type Via = "client" | "hook" | "engine";
 export type Cmd =
@@ -44,23 +45,6 @@ export interface Scenario {
   msgpack: boolean;
   /** Requests (and connects waiting for a token) time out after 150 ms instead of 2 s. */
   shortTimeout: boolean;
-}
-
-export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** `promise`, or a rejection naming `what` once `ms` passed: no wait in a run is unbounded. */
-export async function bounded<T>(what: string, promise: Promise<T>, ms = BOUND): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Listeners registered through the client's onStateChange/onGap and not yet removed. */
