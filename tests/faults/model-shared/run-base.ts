@@ -6,7 +6,7 @@
 import { createDevServer, type DevServer, type StreamEvent as ServerEvent } from "@dispatch/dev-server";
 import { Signal } from "../helpers.js";
 import type { ClientRecBase, SubRecBase } from "./records.js";
-import { BOUND } from "./waits.js";
+import { BOUND, tick, withBound } from "./waits.js";
 
 export abstract class RunBase<C extends ClientRecBase<S>, S extends SubRecBase> {
   readonly violations: string[] = [];
@@ -42,6 +42,19 @@ export abstract class RunBase<C extends ClientRecBase<S>, S extends SubRecBase> 
       },
     });
     this.#offEngine = this.server.engine.onEvent(onEvent);
+  }
+
+  /**
+   * The server down (refusing connections) for `ticks` turns of the event
+   * loop and whatever `whileDown` waits for, then up on the same port.
+   */
+  async restartServer(ticks: number, whileDown: () => Promise<void> = async () => {}): Promise<void> {
+    let up!: () => void;
+    const restarted = this.server.restart({ until: new Promise<void>((resolve) => (up = resolve)) });
+    for (let k = 0; k < ticks; k++) await tick();
+    await whileDown();
+    up();
+    await withBound("server restart", restarted);
   }
 
   async stop(): Promise<void> {

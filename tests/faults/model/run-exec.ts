@@ -1,6 +1,6 @@
 /** Carries out one command against a run; the server-side faults (drop, restart, silence) are here. */
 
-import { BOUND, tick, withBound } from "../model-shared/waits.js";
+import { BOUND, tick } from "../model-shared/waits.js";
 import type { Cmd } from "./commands.js";
 import type { Run } from "./run.js";
 import { abortAll, enqueue, request } from "./run-requests.js";
@@ -38,14 +38,8 @@ export async function exec(run: Run, c: Cmd): Promise<void> {
       return;
     }
     case "restart": {
-      // Down (refusing connections) for a few turns of the event loop, then up on the same port.
       run.dropping();
-      let up!: () => void;
-      const restarted = run.server.restart({ until: new Promise<void>((resolve) => (up = resolve)) });
-      for (let k = 0; k < c.ticks; k++) await tick();
-      up();
-      await withBound("server restart", restarted);
-      return;
+      return run.restartServer(c.ticks);
     }
     case "workflow": {
       const client = run.current.client;

@@ -1,5 +1,5 @@
 /** Carries out one command of the SSE model. */
-import { BOUND, tick, withBound } from "../model-shared/waits.js";
+import { tick } from "../model-shared/waits.js";
 import type { Cmd } from "./commands.js";
 import { failures } from "./fetch-watch.js";
 import { burst } from "./publish.js";
@@ -62,20 +62,15 @@ export async function exec(run: SseRun, c: Cmd): Promise<void> {
       if (c.wait) await run.dropsNoticed();
       return;
     case "restart": {
-      // Down (refusing connections) for a few turns of the event loop, then up on the same port.
       run.dropping();
-      let up!: () => void;
-      const restarted = run.server.restart({ until: new Promise<void>((resolve) => (up = resolve)) });
-      for (let k = 0; k < c.ticks; k++) await tick();
-      // Long enough for the clients' retries to fail: backoff, re-probes, failed dials.
-      const until = failures.count + c.fails;
-      if (c.fails > 0 && run.alive.some((a) => a.subs.some((s) => !s.ended)))
-        await run.signal
-          .until(() => failures.count >= until, 500, "failed requests")
-          .catch(() => sseStats.downWaits++);
-      up();
-      await withBound("server restart", restarted, BOUND);
-      return;
+      return run.restartServer(c.ticks, async () => {
+        // Long enough for the clients' retries to fail: backoff, re-probes, failed dials.
+        const until = failures.count + c.fails;
+        if (c.fails > 0 && run.alive.some((a) => a.subs.some((s) => !s.ended)))
+          await run.signal
+            .until(() => failures.count >= until, 500, "failed requests")
+            .catch(() => sseStats.downWaits++);
+      });
     }
     case "fresh":
       return run.fresh(c.keep);
