@@ -175,11 +175,16 @@ export function DispatchProvider(props: DispatchProviderProps): ReactNode {
   }, [client, url, format, generation]);
 
   useEffect(() => source.retain(), [source]);
+  const tokenKind = useRef(typeof props.token);
   useEffect(() => {
     // A refused token closes the client for good (no retry storm). A new token
-    // string, say after signing in again, is worth a new client. A function is
-    // often a new closure on every render, so it never counts as new.
-    if (typeof props.token === "string" && source instanceof OwnedClient && source.refused)
+    // string, say after signing in again, is worth a new client, and so is a
+    // switch between a string and a function. A function is often a new
+    // closure on every render, so a function after a function never counts.
+    const kind = typeof props.token;
+    const switched = kind !== tokenKind.current;
+    tokenKind.current = kind;
+    if ((kind === "string" || switched) && source instanceof OwnedClient && source.refused)
       setGeneration((n) => n + 1);
   }, [props.token, source]);
 

@@ -57,4 +57,19 @@ describe("DispatchProvider after the server refused its token", () => {
     expect(clients).toHaveLength(1);
     expect(mock.sent("auth")).toHaveLength(knocks);
   });
+
+  it("starts a new client when a refused token string gives way to a token function", async () => {
+    mock.handle("job.get", () => wireJob({ id: ID, state: "running" }));
+    clients.length = 0;
+    const queryClient = new QueryClient();
+    const { rerender } = render(app(queryClient, "dk_test_expired"));
+    await screen.findByText("error: AuthError");
+    await waitFor(() => expect(clients[0]?.state).toBe("closed"));
+
+    rerender(app(queryClient, () => "dk_test_renewed"));
+    await screen.findByText("running");
+    expect(clients).toHaveLength(2);
+    rerender(app(queryClient, () => "dk_test_renewed"));
+    expect(clients).toHaveLength(2);
+  });
 });
