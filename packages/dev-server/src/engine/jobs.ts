@@ -167,7 +167,9 @@ export class JobScheduler {
   // Pool.runJob + Executor.Execute on the executor's private copy `job`.
   private async run(job: JobRecord): Promise<void> {
     this.options.emit("job.started", `job:${job.id}`, jobEventData(job));
-    const handler = this.options.handlers[job.name];
+    const { handlers } = this.options;
+    // job.Registry is a map: a name an object literal inherits is not registered.
+    const handler = Object.hasOwn(handlers, job.name) ? handlers[job.name] : undefined;
     // Go returns "no handler registered" without touching the store: the job
     // stays running (until the stale-job reaper resets it to pending).
     if (handler === undefined) return;

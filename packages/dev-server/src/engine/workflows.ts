@@ -58,7 +58,7 @@ export class WorkflowRunner {
     scope: Scope | undefined,
     parentRunId: string | undefined,
   ): RunRecord {
-    if (this.handlers[name] === undefined) {
+    if (this.handler(name) === undefined) {
       throw new EngineError(500, `no workflow registered for ${goQuote(name)}`);
     }
     // StartRaw reads the clock for StartedAt, then dispatch.NewEntity reads
@@ -89,7 +89,7 @@ export class WorkflowRunner {
 
   /** Runner.executeRun: runs the handler and records how the run ended. */
   private async execute(run: RunRecord, caller: AbortSignal | undefined): Promise<void> {
-    const handler = this.handlers[run.name] as WorkflowHandler;
+    const handler = this.handler(run.name) as WorkflowHandler;
     const topic = `workflow:${run.id}`;
     const controller = new AbortController();
     this.controllers.add(controller);
@@ -121,6 +121,11 @@ export class WorkflowRunner {
       this.controllers.delete(controller);
       caller?.removeEventListener("abort", cancel);
     }
+  }
+
+  // workflow.Registry is a map: a name an object literal inherits is not registered.
+  private handler(name: string): WorkflowHandler | undefined {
+    return Object.hasOwn(this.handlers, name) ? this.handlers[name] : undefined;
   }
 
   /** The run, encoded for the wire. */
