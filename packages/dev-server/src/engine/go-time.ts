@@ -23,6 +23,25 @@ export function formatRFC3339Nano(time: Date | number | bigint): string {
   return `${iso.slice(0, 19)}${fraction === "" ? "" : `.${fraction}`}Z`;
 }
 
+/**
+ * A monotonic clock reading (ns), for `elapsedMsSince`. It never steps with
+ * the wall clock; fake timers replace `process.hrtime` too.
+ */
+export function monotonicNanos(): bigint {
+  return process.hrtime.bigint();
+}
+
+/**
+ * Go's `time.Since(start).Milliseconds()`: the monotonic duration, truncated.
+ * A difference of `Date.now()` readings rounds sub-millisecond work that
+ * crosses a millisecond boundary up to 1, where Go omits `elapsed_ms`.
+ */
+export function elapsedMsSince(start: bigint): number {
+  // Fake timers installed or removed meanwhile swap hrtime's origin.
+  const ns = monotonicNanos() - start;
+  return ns > 0n ? Number(ns / 1_000_000n) : 0;
+}
+
 /** `time.Now().UTC()` as `encoding/json` writes it: the `ts` of a stream event. */
 export function nowRFC3339Nano(): string {
   return formatRFC3339Nano(clockNanos());

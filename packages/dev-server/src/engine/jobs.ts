@@ -2,7 +2,7 @@
  * Job store and worker pool: the Go memory store's dequeue order, the pool's
  * concurrency slots and the executor's retry/DLQ logic, run on JS timers.
  */
-import { clockNanos, formatRFC3339 } from "./go-time.js";
+import { clockNanos, elapsedMsSince, formatRFC3339, monotonicNanos } from "./go-time.js";
 import { type Emit, type JobRecord, jobEventData, jobToWire, newJobRecord } from "./job-record.js";
 import { type CancelTimer, setLongTimeout } from "./long-timer.js";
 import type { EnqueueRequest, JobHandler, JobWire } from "./types.js";
@@ -182,7 +182,7 @@ export class JobScheduler {
       job.timeout / 1_000_000,
     );
     this.timers.add(deadline);
-    const start = Date.now();
+    const start = monotonicNanos();
     let failure: unknown;
     let failed = false;
     try {
@@ -201,7 +201,7 @@ export class JobScheduler {
       this.timers.delete(deadline);
       this.active.delete(job.id);
     }
-    const elapsedMs = Date.now() - start;
+    const elapsedMs = elapsedMsSince(start);
     // Executor.Execute reads the clock once for UpdatedAt and CompletedAt or
     // the retry's base; the store's UpdateJob then stamps UpdatedAt again.
     const now = clockNanos();

@@ -6,7 +6,7 @@ import { goMarshal } from "../codecs/go-json-encode.js";
 import { EMPTY, errorMessage, eventCheckpoint, eventPayload, parseJson, utf8 } from "./checkpoint-data.js";
 import type { EventBus, StoredEvent } from "./event-bus.js";
 import { goQuote } from "./go-quote.js";
-import { clockNanos } from "./go-time.js";
+import { clockNanos, elapsedMsSince, monotonicNanos } from "./go-time.js";
 import type { Emit } from "./job-record.js";
 import { setLongTimeout } from "./long-timer.js";
 import {
@@ -98,7 +98,7 @@ export class WorkflowRunner {
     const cancel = (): void => controller.abort(new Error("context canceled"));
     if (caller?.aborted) cancel();
     caller?.addEventListener("abort", cancel, { once: true });
-    const start = Date.now();
+    const start = monotonicNanos();
     try {
       let value: unknown;
       try {
@@ -107,7 +107,7 @@ export class WorkflowRunner {
         throw new Error(`unmarshal input for workflow ${goQuote(run.name)}: ${errorMessage(err)}`);
       }
       await handler(this.context(run, controller.signal, caller), value);
-      const elapsedMs = Date.now() - start;
+      const elapsedMs = elapsedMsSince(start);
       // executeRun stamps CompletedAt, then the store's UpdateRun UpdatedAt.
       Object.assign(run, { state: "completed", completedAt: clockNanos() });
       run.updatedAt = clockNanos();
@@ -199,7 +199,7 @@ export class WorkflowRunner {
         // A checkpointed step is skipped and its saved result returned.
         const saved = this.checkpoint(run, name);
         if (saved !== undefined) return parseJson(saved) as T;
-        const start = Date.now();
+        const start = monotonicNanos();
         let result: T;
         try {
           result = await fn();
@@ -208,7 +208,7 @@ export class WorkflowRunner {
           this.emit("workflow.step_failed", topic, workflowEventData(run, { stepName: name, error }));
           throw new Error(`workflow ${run.name} step ${goQuote(name)}: ${error}`, { cause: err });
         }
-        const elapsedMs = Date.now() - start;
+        const elapsedMs = elapsedMsSince(start);
         let data = EMPTY;
         try {
           const json = result === undefined ? undefined : JSON.stringify(result);
@@ -262,7 +262,7 @@ export class WorkflowRunner {
       runChild: async (name: string, input?: unknown): Promise<void> => {
         const stepName = `child:${name}`;
         if (this.checkpoint(run, stepName) !== undefined) return;
-        const start = Date.now();
+        const start = monotonicNanos();
         const child = this.startChild(run, stepName, "child", name, input);
         await this.execute(child, caller);
         if (child.state === "failed") {
@@ -272,14 +272,14 @@ export class WorkflowRunner {
         }
         // json.Marshal of the zero result: Go never sets a child's output.
         this.save(run, stepName, utf8.encode("null"));
-        const elapsedMs = Date.now() - start;
+        const elapsedMs = elapsedMsSince(start);
         this.emit("workflow.step_completed", topic, workflowEventData(run, { stepName, elapsedMs }));
       },
       spawnChild: async (name: string, input?: unknown): Promise<string> => {
         const stepName = `spawn:${name}`;
         const saved = this.checkpoint(run, stepName);
         if (saved !== undefined) return new TextDecoder().decode(saved);
-        const start = Date.now();
+        const start = monotonicNanos();
         const child = this.startChild(run, stepName, "spawn", name, input);
         // Go runs it in a goroutine with the parent's context: the parent
         // checkpoints and reports the step before the child gets going. That
@@ -287,7 +287,7 @@ export class WorkflowRunner {
         // parent's run: it outlives the parent, and ends when the request does.
         void Promise.resolve().then(() => this.execute(child, caller));
         this.save(run, stepName, utf8.encode(child.id));
-        const elapsedMs = Date.now() - start;
+        const elapsedMs = elapsedMsSince(start);
         this.emit("workflow.step_completed", topic, workflowEventData(run, { stepName, elapsedMs }));
         return child.id;
       },
