@@ -72,6 +72,11 @@ function staleUnlessFinished(finished: boolean): number {
   return finished ? Number.POSITIVE_INFINITY : 0;
 }
 
+// Not left to the app's defaults: with `refetchOnMount: false` a view of a
+// cached, unfinished entity subscribes without reading, and what happened
+// while nobody listened (no replay) would never show. Finished ones stay fresh.
+const refetchOnMount = true;
+
 /**
  * Query options that read a job, gap-free: the query function subscribes to
  * `job:<id>` before it reads (held briefly, so a `useJob` on the same id
@@ -109,6 +114,7 @@ export function jobQueryOptions<P = unknown>(client: Dispatch, jobId: string): D
     },
     retry: retryDispatchError,
     retryDelay,
+    refetchOnMount,
     // A cancel is not final: a running job's executor writes its own outcome
     // over it later, and nobody may have been listening when it did.
     staleTime: (query: Query<Job<P>, Error, Job<P>, readonly unknown[]>) =>
@@ -156,6 +162,7 @@ export function workflowRunQueryOptions<I = unknown, O = unknown>(
     },
     retry: retryDispatchError,
     retryDelay,
+    refetchOnMount,
     staleTime: (query: Query<WorkflowRunData<I, O>, Error, WorkflowRunData<I, O>, readonly unknown[]>) =>
       staleUnlessFinished(isTerminalRun(query.state.data?.run)),
   });

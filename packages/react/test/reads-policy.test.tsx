@@ -3,7 +3,7 @@
 import { jobEvent, MockError, wireJob } from "@dispatch/client/testing";
 import { render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { DispatchProvider, useJob } from "../src/index.js";
+import { DispatchProvider, dispatchKeys, useJob } from "../src/index.js";
 import { mockServerForFile, setup } from "./setup-client.js";
 
 const URL = "ws://127.0.0.1:7812/dwp";
@@ -45,6 +45,18 @@ describe("reads", () => {
     first.unmount();
     mount(env);
     await waitFor(() => expect(mock.sent("job.get")).toHaveLength(2));
+  });
+
+  it("reads a cached unfinished job on mount even when the app turned refetchOnMount off", async () => {
+    env = setup({ url: URL });
+    // A common global default; the job's subscription ended with the last
+    // view, and the job completed unheard since.
+    const { queries } = env.queryClient.getDefaultOptions();
+    env.queryClient.setDefaultOptions({ queries: { ...queries, refetchOnMount: false } });
+    env.queryClient.setQueryData(dispatchKeys.job(ID), wireJob({ id: ID, state: "running" }));
+    mock.handle("job.get", () => wireJob({ id: ID, state: "completed" }));
+    mount(env);
+    await screen.findByText("completed");
   });
 
   it("does not retry a 404: the job stays missing", async () => {
