@@ -74,17 +74,30 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
 
   /**
    * Whether an event arrived after `mark` that carries less than a read would
-   * (a retry's error, a final state): a read sent before it must be repeated.
+   * (a retry's error, a final state) and moves `data` on: the read that gave
+   * `data` was answered before it, and must be repeated.
    */
-  needsReadSince(mark: number): boolean {
-    return this.since(mark).some(this.#needsRead);
+  needsReadSince(mark: number, data: D): boolean {
+    return this.#fold(data, this.since(mark)).reread;
   }
 
   /** Applies `since(mark)` on top of a freshly read object. */
   replay(data: D, mark: number): D {
+    return this.#fold(data, this.since(mark)).data;
+  }
+
+  // Only an event that moved the data asks for a read: one the data already
+  // reflects (a late copy, job.dlq after job.failed) came with or after a
+  // read, and one of a type we do not know changes nothing here.
+  #fold(data: D, events: readonly E[]): { data: D; reread: boolean } {
     let next = data;
-    for (const event of this.since(mark)) next = this.#apply(next, event) ?? next;
-    return next;
+    let reread = false;
+    for (const event of events) {
+      const applied = this.#apply(next, event) ?? next;
+      if (applied !== next && this.#needsRead(event)) reread = true;
+      next = applied;
+    }
+    return { data: next, reread };
   }
 
   gap(): void {
@@ -109,13 +122,13 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
     this.#queryClient.setQueryData<EventLog<E>>(this.#eventsKey, (log) =>
       appendEvents(log, batch, ENTITY_LOG_LIMIT, now),
     );
-    // Without data yet (first read in flight), the read replays these itself.
-    this.#queryClient.setQueryData<D>(this.#dataKey, (data) =>
-      data === undefined ? undefined : batch.reduce<D | undefined>(this.#apply, data),
-    );
-    if (batch.some(this.#needsRead)) {
-      void this.#queryClient.invalidateQueries({ queryKey: this.#dataKey, exact: true });
-    }
+    const data = this.#queryClient.getQueryData<D>(this.#dataKey);
+    // Without data yet, a read in flight replays these itself (and takes in
+    // the re-read), and a failed or cancelled one is worth trying again.
+    const { data: next, reread } =
+      data === undefined ? { data, reread: batch.some(this.#needsRead) } : this.#fold(data, batch);
+    if (next !== data) this.#queryClient.setQueryData<D>(this.#dataKey, next);
+    if (reread) void this.#queryClient.invalidateQueries({ queryKey: this.#dataKey, exact: true });
   }
 }
 

@@ -102,7 +102,7 @@ export function jobQueryOptions<P = unknown>(client: Dispatch, jobId: string): D
         let fetched = await client.getJob<P>(jobId, { signal: context.signal });
         // The re-read such an event asks for is folded into this read while
         // no data is cached yet, and this read was sent before the event.
-        if (feed.needsReadSince(mark)) {
+        if (feed.needsReadSince(mark, fetched as Job)) {
           mark = feed.received;
           fetched = await client.getJob<P>(jobId, { signal: context.signal });
         }
@@ -142,18 +142,20 @@ export function workflowRunQueryOptions<I = unknown, O = unknown>(
       const live = liveSubscriptionsFor(client, context.client);
       const { feed, release } = live.retain(runFeedKey(runId), () => createRunFeed(context.client, runId));
       try {
-        const read = () =>
-          Promise.all([
+        const read = async (): Promise<WorkflowRunData> => {
+          const [run, timeline] = await Promise.all([
             client.getWorkflow<I, O>(runId, { signal: context.signal }),
             client.workflowTimeline(runId, { signal: context.signal }),
           ]);
+          return { run, steps: stepsFromTimeline(timeline) };
+        };
         let mark = feed.received;
-        let [run, timeline] = await read();
-        if (feed.needsReadSince(mark)) {
+        let fetched = await read();
+        if (feed.needsReadSince(mark, fetched)) {
           mark = feed.received;
-          [run, timeline] = await read();
+          fetched = await read();
         }
-        const replayed = feed.replay({ run, steps: stepsFromTimeline(timeline) }, mark);
+        const replayed = feed.replay(fetched, mark);
         const cached = context.client.getQueryData<WorkflowRunData>(context.queryKey);
         return reconcileWorkflow(cached, replayed) as WorkflowRunData<I, O>;
       } finally {
