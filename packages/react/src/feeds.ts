@@ -73,16 +73,19 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
   }
 
   /**
-   * Whether an event arrived after `mark` that carries less than a read would
-   * (a retry's error, a final state) and moves `data` on: the read that gave
-   * `data` was answered before it, and must be repeated.
+   * Reads with `read` (the caller retained this feed first), and applies on
+   * top of the answer the events that arrived while it was in flight. An
+   * event among them that carries less than a read (a retry's error, a final
+   * state) and moved the answer on means it was answered before that event:
+   * read again. Each such event moves the entity forward, so this ends.
    */
-  needsReadSince(mark: number, data: D): boolean {
-    return this.#fold(data, this.since(mark)).reread;
-  }
-
-  /** Applies `since(mark)` on top of a freshly read object. */
-  replay(data: D, mark: number): D {
+  async read(read: () => Promise<D>): Promise<D> {
+    let mark = this.received;
+    let data = await read();
+    while (this.#fold(data, this.since(mark)).reread) {
+      mark = this.received;
+      data = await read();
+    }
     return this.#fold(data, this.since(mark)).data;
   }
 

@@ -98,16 +98,10 @@ export function jobQueryOptions<P = unknown>(client: Dispatch, jobId: string): D
       // every change after the read below is published to us.
       const { feed, release } = live.retain(jobFeedKey(jobId), () => createJobFeed(context.client, jobId));
       try {
-        let mark = feed.received;
-        let fetched = await client.getJob<P>(jobId, { signal: context.signal });
-        // The re-read such an event asks for is folded into this read while
-        // no data is cached yet, and this read was sent before the event.
-        if (feed.needsReadSince(mark, fetched as Job)) {
-          mark = feed.received;
-          fetched = await client.getJob<P>(jobId, { signal: context.signal });
-        }
-        const replayed = feed.replay(fetched as Job, mark) as Job<P>;
-        return reconcileJob(context.client.getQueryData<Job<P>>(context.queryKey), replayed);
+        // While no data is cached, the re-read an event asks for joins this
+        // read in flight, so the feed does it here.
+        const fetched = (await feed.read(() => client.getJob(jobId, { signal: context.signal }))) as Job<P>;
+        return reconcileJob(context.client.getQueryData<Job<P>>(context.queryKey), fetched);
       } finally {
         release();
       }
@@ -142,22 +136,15 @@ export function workflowRunQueryOptions<I = unknown, O = unknown>(
       const live = liveSubscriptionsFor(client, context.client);
       const { feed, release } = live.retain(runFeedKey(runId), () => createRunFeed(context.client, runId));
       try {
-        const read = async (): Promise<WorkflowRunData> => {
+        const fetched = await feed.read(async () => {
           const [run, timeline] = await Promise.all([
             client.getWorkflow<I, O>(runId, { signal: context.signal }),
             client.workflowTimeline(runId, { signal: context.signal }),
           ]);
           return { run, steps: stepsFromTimeline(timeline) };
-        };
-        let mark = feed.received;
-        let fetched = await read();
-        if (feed.needsReadSince(mark, fetched)) {
-          mark = feed.received;
-          fetched = await read();
-        }
-        const replayed = feed.replay(fetched, mark);
+        });
         const cached = context.client.getQueryData<WorkflowRunData>(context.queryKey);
-        return reconcileWorkflow(cached, replayed) as WorkflowRunData<I, O>;
+        return reconcileWorkflow(cached, fetched) as WorkflowRunData<I, O>;
       } finally {
         release();
       }

@@ -109,3 +109,29 @@ describe("a read cut off by the provider replacing its client", () => {
     expect(history).toEqual(["loading", "running"]);
   });
 });
+
+describe("events that arrive during the re-read an earlier one asked for", () => {
+  it("read the job once more, so a job that failed for good shows its final count", async () => {
+    env = setup({ url: URL });
+    const answers = [held<WireJob>(), held<WireJob>()];
+    let reads = 0;
+    mock.handle("job.get", () => {
+      const answer = answers[reads++];
+      return answer
+        ? answer.promise
+        : wireJob({ id: JOB, state: "failed", retry_count: 2, last_error: "boom" });
+    });
+    const { result } = renderHook(() => useJob(JOB), { wrapper: env.wrapper });
+    await waitFor(() => expect(reads).toBe(1));
+    mock.emit(jobEvent("job.retrying", JOB, new Date(at(20)), { attempt: 1, next_run_at: at(30) }));
+    await waitFor(() => expect(result.current.events).toHaveLength(1));
+    answers[0]?.release(wireJob({ id: JOB, state: "running", started_at: at(10), updated_at: at(10) }));
+    await waitFor(() => expect(reads).toBe(2));
+    // The retry ran and failed for good while the re-read was on its way.
+    mock.emit(jobEvent("job.failed", JOB, new Date(at(40)), { error: "boom" }));
+    await waitFor(() => expect(result.current.events).toHaveLength(2));
+    answers[1]?.release(wireJob({ id: JOB, state: "retrying", retry_count: 1, updated_at: at(20) }));
+    await waitFor(() => expect(result.current.data?.state).toBe("failed"));
+    expect(result.current.data).toMatchObject({ retry_count: 2, last_error: "boom" });
+  });
+});
