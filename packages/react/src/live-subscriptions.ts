@@ -115,12 +115,14 @@ export class LiveSubscriptions {
    * first. `create` must always build the same kind of feed for a key.
    * `release` is idempotent. `ready` settles once the subscription is
    * confirmed or refused (`undefined` when the client refused to subscribe).
+   * `created`: this call opened the feed.
    */
   retain<F extends Feed>(
     key: string,
     create: () => F,
-  ): { feed: F; release: () => void; ready: Promise<void> | undefined } {
+  ): { feed: F; release: () => void; ready: Promise<void> | undefined; created: boolean } {
     let entry = this.#entries.get(key);
+    const created = entry === undefined;
     if (entry === undefined) {
       this.#attach();
       entry = this.#open(create());
@@ -138,7 +140,7 @@ export class LiveSubscriptions {
       held.linger = setTimeout(() => this.#close(key, held), this.#lingerMs);
     };
     // Keys are namespaced by feed kind, so the entry's feed is an F.
-    return { feed: held.feed as F, release, ready: held.subscription?.ready };
+    return { feed: held.feed as F, release, ready: held.subscription?.ready, created };
   }
 
   /** The feed of `key`, if it is retained or lingering. */

@@ -36,11 +36,13 @@ export function useLiveFeed<E extends StreamEvent = StreamEvent>(
     const swapped = lastClient.current !== client;
     lastClient.current = client;
     const live = liveSubscriptionsFor(client, queryClient);
-    const { feed, release, ready } = live.retain(key, () => createRef.current());
+    const { feed, release, ready, created } = live.retain(key, () => createRef.current());
     // A new client (the provider's url, format or client changed) never saw
     // what happened while it was connecting, and reports no reconnect gap for
-    // its first session: re-read once it listens.
-    if (swapped) ready?.then(() => feed.gap({ channels: [feed.channel], reason: "reconnect" }), noop);
+    // its first session: re-read once it listens. Once per feed, not per view
+    // of it; a feed a read opened on the new client needs none.
+    if (swapped && created)
+      ready?.then(() => feed.gap({ channels: [feed.channel], reason: "reconnect" }), noop);
     const stop = live.listen(key, (event) => onEventRef.current?.(event as E));
     return () => {
       stop();

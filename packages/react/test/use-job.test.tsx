@@ -256,6 +256,29 @@ describe("useJob against scripted frames", () => {
     other.close();
   });
 
+  it("reads a job once when the provider switches client under two views of it", async () => {
+    env = setup();
+    mock.handle("job.get", () => emailJob(ID, { state: "running", started_at: at(10).toISOString() }));
+    const other = new Dispatch({ url: MOCK_URL, token: TOKEN, heartbeatInterval: 0 });
+    const app = (client: Dispatch) => (
+      <DispatchProvider client={client} queryClient={env.queryClient}>
+        <JobView />
+        <JobView />
+      </DispatchProvider>
+    );
+    const { rerender } = render(app(env.client));
+    await waitFor(() => expect(screen.getAllByText("running live")).toHaveLength(2));
+    expect(mock.sent("job.get")).toHaveLength(1);
+    rerender(app(other));
+    expect(screen.getAllByText("running off")).toHaveLength(2);
+    // Live on the new client: its re-read has gone out.
+    await waitFor(() => expect(screen.getAllByText("running live")).toHaveLength(2));
+    // A read of our own: any the views sent went out before it.
+    await other.getJob(ID);
+    expect(mock.sent("job.get")).toHaveLength(3);
+    other.close();
+  });
+
   it("reads a cached cancelled job again on mount: its outcome may have landed unheard", async () => {
     env = setup();
     // Cached (or hydrated) while cancelled; the executor then completed it with nobody subscribed.
