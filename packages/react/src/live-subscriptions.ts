@@ -40,6 +40,8 @@ interface Entry {
   confirmed: boolean;
   /** The server refused it (maybe on a re-subscribe): try again on the next session. */
   refused: boolean;
+  /** Why it is not live: the client's or the server's refusal, until it is live again. */
+  error: Error | undefined;
   listeners: Set<(event: StreamEvent) => void>;
 }
 
@@ -163,7 +165,16 @@ export class LiveSubscriptions {
     return this.#entries.get(key)?.confirmed === true && this.#client.state === "open";
   }
 
-  /** Calls `listener` whenever `isLive` may have changed for some key. */
+  /**
+   * Why `key` is not live, if it was refused: an invalid channel (the
+   * client's `ValidationError`) or the server's answer (403 for a token
+   * without the scope). Cleared once it is live again.
+   */
+  error(key: string): Error | undefined {
+    return this.#entries.get(key)?.error;
+  }
+
+  /** Calls `listener` whenever `isLive` or `error` may have changed for some key. */
   onChange(listener: () => void): () => void {
     this.#watchers.add(listener);
     return () => {
@@ -179,6 +190,7 @@ export class LiveSubscriptions {
       linger: undefined,
       confirmed: false,
       refused: false,
+      error: undefined,
       listeners: new Set(),
     };
     this.#subscribe(entry);
@@ -190,9 +202,13 @@ export class LiveSubscriptions {
     const ended = (error?: unknown): void => {
       // Refused (400/403/5xx), at first or on the re-subscribe after a
       // reconnect, or ended: not live. A refusal is tried again on the next
-      // session while the entry is in use; the query shows any real error.
+      // session while the entry is in use. `error` keeps why, for useChannel,
+      // which has no query to show it.
       entry.confirmed = false;
-      if (error !== undefined && this.#client.state !== "closed") entry.refused = true;
+      if (error !== undefined && this.#client.state !== "closed") {
+        entry.refused = true;
+        entry.error = asError(error);
+      }
       this.#changed();
     };
     let subscription: Subscription;
@@ -217,11 +233,15 @@ export class LiveSubscriptions {
         // confirmed the re-subscribe, not as soon as the socket is open.
         onLive: (live) => {
           entry.confirmed = live;
+          if (live) entry.error = undefined;
           this.#changed();
         },
       });
-    } catch {
+    } catch (err) {
       // A closed client refuses new subscriptions; the feed just stays quiet.
+      // Anything else (an invalid channel) is the caller's to see.
+      if (this.#client.state !== "closed") entry.error = asError(err);
+      this.#changed();
       return;
     }
     // Its refusal reaches `ended` through onEnd; `ready` never rejects unhandled.
@@ -268,3 +288,6 @@ export function liveSubscriptionsFor(client: LiveClient, queryClient: QueryClien
   }
   return live;
 }
+
+// onEnd's error is typed `unknown`; the client only ends with Errors.
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

@@ -34,6 +34,13 @@ export interface UseChannelResult<E extends StreamEvent = StreamEvent> {
   isLive: boolean;
   /** `Date.now()` when the last event arrived. */
   lastEventAt: number | undefined;
+  /**
+   * Why the channel is not live, if it was refused: a `ValidationError` for
+   * an invalid channel name (say, from a URL), or the server's answer, such
+   * as a `ForbiddenError` for a token without the scope (tried again on each
+   * new session). `undefined` once it is live.
+   */
+  error: Error | undefined;
   /** Empties the shared buffer (for every component on this channel). */
   clear(): void;
 }
@@ -78,7 +85,7 @@ export function useChannel<E extends StreamEvent>(
   // Stable, so `clear` is too: an effect that depends on it must not loop.
   const queryKey = useMemo(() => dispatchKeys.channel((channel ?? "") as Channel), [channel]);
 
-  const isLive = useLiveFeed<E>(
+  const { isLive, error } = useLiveFeed<E>(
     feedKey,
     () => new ChannelFeed(queryClient, channel as Channel, limit),
     paused ? undefined : onEvent,
@@ -103,5 +110,5 @@ export function useChannel<E extends StreamEvent>(
       log === undefined || log.events.length === 0 ? log : { ...log, events: [] },
     );
   }, [queryClient, queryKey]);
-  return { events, received: view.received, isLive, lastEventAt: view.lastEventAt, clear };
+  return { events, received: view.received, isLive, error, lastEventAt: view.lastEventAt, clear };
 }

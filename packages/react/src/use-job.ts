@@ -64,7 +64,7 @@ export function useJob<P = unknown>(
   // listening for it.
   const finished = stopOnTerminal && isTerminalJob(query.data) && query.data?.state !== "cancelled";
   const wanted = active && !finished && !refused(query.error);
-  const isLive = useLiveFeed(
+  const { isLive } = useLiveFeed(
     wanted ? jobFeedKey(id) : undefined,
     () => createJobFeed(queryClient, id),
     onEvent,

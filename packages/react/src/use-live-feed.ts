@@ -5,24 +5,26 @@ import { type Feed, liveSubscriptionsFor } from "./live-subscriptions.js";
 import { useDispatch } from "./use-dispatch.js";
 
 const noop = (): void => {};
+const no = (): boolean => false;
+const none = (): undefined => undefined;
 
 /**
  * Keeps the feed `key` retained while the component is mounted and `key` is
  * defined, calls `onEvent` with each of its events, and reports whether it is
- * live. The shared adapter under `useJob`, `useWorkflowRun` and `useChannel`.
+ * live, or why it was refused. The shared adapter under `useJob`, `useWorkflowRun` and `useChannel`.
  * The feed of `key` only carries events of type `E`. `create` and `onEvent` are read through refs: new closures on each render
  * never resubscribe.
  *
  * @example
  * ```ts
- * const isLive = useLiveFeed(enabled ? channelFeedKey("jobs") : undefined, () => new ChannelFeed(qc, "jobs"));
+ * const { isLive, error } = useLiveFeed(enabled ? channelFeedKey("jobs") : undefined, () => new ChannelFeed(qc, "jobs"));
  * ```
  */
 export function useLiveFeed<E extends StreamEvent = StreamEvent>(
   key: string | undefined,
   create: () => Feed,
   onEvent?: (event: E) => void,
-): boolean {
+): { isLive: boolean; error: Error | undefined } {
   const client = useDispatch();
   const queryClient = useQueryClient();
   const createRef = useRef(create);
@@ -55,9 +57,8 @@ export function useLiveFeed<E extends StreamEvent = StreamEvent>(
       key === undefined ? noop : liveSubscriptionsFor(client, queryClient).onChange(onChange),
     [client, queryClient, key],
   );
-  return useSyncExternalStore(
-    subscribe,
-    () => key !== undefined && liveSubscriptionsFor(client, queryClient).isLive(key),
-    () => false,
-  );
+  const live = key === undefined ? undefined : liveSubscriptionsFor(client, queryClient);
+  const isLive = useSyncExternalStore(subscribe, () => live?.isLive(key as string) === true, no);
+  const error = useSyncExternalStore(subscribe, () => live?.error(key as string), none);
+  return { isLive, error };
 }

@@ -1,4 +1,4 @@
-import type { Channel, StreamEvent } from "@dispatch/client";
+import { type Channel, DispatchError, type StreamEvent, ValidationError } from "@dispatch/client";
 import { createMockDispatch, jobEvent, MockError } from "@dispatch/client/testing";
 import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { useEffect } from "react";
@@ -113,6 +113,31 @@ describe("useChannel", () => {
     await refused;
     await waitFor(() => expect(env.client.state).toBe("open"));
     await waitFor(() => expect(result.current.isLive).toBe(false));
+  });
+
+  it("reports an invalid channel as its error, sending nothing", async () => {
+    env = setup({ url: "ws://127.0.0.1:7778/dwp" });
+    // A name from a URL or a form, past the type checker.
+    const { result } = renderHook(() => useChannel("queue:" as Channel), { wrapper: env.wrapper });
+    await waitFor(() => expect(result.current.error).toBeInstanceOf(ValidationError));
+    expect(result.current.error?.message).toContain('invalid channel "queue:"');
+    expect(result.current.isLive).toBe(false);
+    expect(mock.sent("subscribe")).toHaveLength(0);
+  });
+
+  it("reports the server's refusal as its error until a later session is live", async () => {
+    let refuse = true;
+    mock.handle("subscribe", () => (refuse ? new MockError(403, "insufficient permissions") : undefined));
+    env = setup({ url: "ws://127.0.0.1:7778/dwp" });
+    const { result } = renderHook(() => useChannel("jobs"), { wrapper: env.wrapper });
+    await waitFor(() => expect(result.current.error).toBeInstanceOf(DispatchError));
+    expect((result.current.error as DispatchError).code).toBe(403);
+    expect(result.current.isLive).toBe(false);
+    // A new token, say, may subscribe: the next session tries again.
+    refuse = false;
+    mock.drop();
+    await waitFor(() => expect(result.current.isLive).toBe(true));
+    expect(result.current.error).toBeUndefined();
   });
 
   it("refuses a limit that is not a positive integer", () => {
