@@ -14,7 +14,14 @@ export type TokenProvider = string | (() => string | Promise<string>);
 export interface WebSocketLike {
   readonly readyState: number;
   binaryType: string;
-  send(data: string | Uint8Array): void;
+  /**
+   * Takes text, or bytes over a plain `ArrayBuffer` (what the codecs make).
+   * Not a bare `Uint8Array`: since TypeScript 6.0 the DOM's `send` takes a
+   * `BufferSource`, which excludes views of a `SharedArrayBuffer`, so the
+   * DOM's own WebSocket would no longer fit. Not `Uint8Array<ArrayBuffer>`
+   * either: `Uint8Array` is generic only from TypeScript 5.7 on.
+   */
+  send(data: string | (Uint8Array & { readonly buffer: ArrayBuffer })): void;
   close(code?: number, reason?: string): void;
 }
 
