@@ -7,7 +7,7 @@ import {
   ValidationError,
 } from "@dispatch/client";
 import { QueryClient, QueryClientContext, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { type ReactElement, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { dispatchKeys } from "./keys.js";
 import { type ClientSource, DispatchContext } from "./use-dispatch.js";
 
@@ -131,7 +131,9 @@ class GivenClient implements ClientSource {
  * }
  * ```
  */
-export function DispatchProvider(props: DispatchProviderProps): ReactNode {
+// ReactElement, not ReactNode: before TypeScript 5.1 (no `JSX.ElementType`) a
+// component declared to return ReactNode "cannot be used as a JSX component".
+export function DispatchProvider(props: DispatchProviderProps): ReactElement {
   const { url, format, client, queryClient, children } = props;
   // Latest values, read when the client needs them: an inline token function
   // or options object must not recreate the client on every render.
