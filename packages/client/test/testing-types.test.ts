@@ -4,7 +4,7 @@
 // `@ts-expect-error` fails the type check once the mistake below it compiles.
 // The test body only keeps the checks from being unused.
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { EnqueueParams } from "../src/protocol/methods.js";
+import type { EnqueueParams, Method } from "../src/protocol/methods.js";
 import type {
   CancelResult,
   Stats,
@@ -29,7 +29,7 @@ import {
 const ts = "2026-01-02T03:04:05Z";
 
 /** Never called: the mock it makes never listens. */
-function typeChecks() {
+function typeChecks(either: "job.get" | "job.cancel") {
   const mock = createMockDispatch({ url: "ws://127.0.0.1:7813/dwp" });
 
   // The request data, by method.
@@ -91,6 +91,27 @@ function typeChecks() {
   // @ts-expect-error a job.get handler cannot answer job.cancel
   mock.handle("job.cancel", getJob);
 
+  // A method chosen at run time: the handler may be asked either, so it must
+  // answer each correctly, not one or the other.
+  // @ts-expect-error asked job.cancel, this would answer with a job
+  mock.handle(either, ({ job_id }) => wireJob({ id: job_id }));
+  // @ts-expect-error asked job.get, this would answer with a cancel result
+  mock.handle(either, () => ({ status: "cancelled" }));
+  // @ts-expect-error a job.get handler typed on its own cannot answer job.cancel
+  mock.handle(either, getJob);
+  mock.handle(either, ({ job_id }) => new MockError(404, `no job ${job_id}`));
+  mock.handle(either, () => rawAnswer({}));
+  for (const method of ["subscribe", "unsubscribe"] as const) mock.handle(method, () => undefined);
+  // A generic helper of the user's passes its handler through, and stays checked.
+  function answer<M extends Method>(method: M, handler: MockHandler<M>) {
+    mock.handle(method, handler);
+  }
+  answer("job.get", ({ job_id }) => wireJob({ id: job_id }));
+  // @ts-expect-error through the helper too, a run is not a job
+  answer("job.get", ({ job_id }) => wireRun({ id: job_id }));
+  // @ts-expect-error and a union is checked method by method
+  answer(either, ({ job_id }) => wireJob({ id: job_id }));
+
   // Events: the server's stream events, routed by their own topic.
   expectTypeOf(mock.emit).parameter(0).toEqualTypeOf<StreamEvent>();
   mock.emit(jobEvent("job.started", "job_1"));
@@ -99,7 +120,7 @@ function typeChecks() {
 }
 
 describe("testing kit types", () => {
-  it("types handler data and answers by method, with rawAnswer as the way out", () => {
+  it("types handler data and answers by method (each method of a union), with rawAnswer as the way out", () => {
     expect(typeChecks).toBeTypeOf("function");
   });
 });

@@ -63,10 +63,28 @@ export type MockAnswer<M extends Method> = M extends "subscribe" | "unsubscribe"
 /** An answer, an error frame, or an unchecked answer. */
 type MockOutcome<M extends Method> = MockAnswer<M> | MockError | RawAnswer;
 
+/** The handler of the one method `M`. */
+type OneMethodHandler<M extends Method> = (
+  data: MockRequestData<M>,
+  frame: ClientFrame,
+) => MockOutcome<M> | PromiseLike<MockOutcome<M>>;
+
+/** `A | B` as `A & B`. */
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void
+  ? I
+  : never;
+
 /**
  * Answers one method: return the response `data` the server would send (or
  * a promise of it, to hold the answer back); throw or return a `MockError`
  * for an error frame; return `rawAnswer(data)` to send anything else.
+ *
+ * For a union of methods (a name chosen at run time), the handler must fit
+ * each of them: it may be asked either, so a job where a cancel result is
+ * due fails to compile, while `MockError`, `rawAnswer` and answers every
+ * method shares (`undefined` for subscribe and unsubscribe) stay allowed.
+ * (A plain function type over the union would take either answer for either
+ * method.) For one method this is that method's handler, nothing more.
  *
  * @example
  * ```ts
@@ -74,10 +92,9 @@ type MockOutcome<M extends Method> = MockAnswer<M> | MockError | RawAnswer;
  * mock.handle("job.get", getJob);
  * ```
  */
-export type MockHandler<M extends Method = Method> = (
-  data: MockRequestData<M>,
-  frame: ClientFrame,
-) => MockOutcome<M> | PromiseLike<MockOutcome<M>>;
+export type MockHandler<M extends Method = Method> = UnionToIntersection<
+  M extends Method ? OneMethodHandler<M> : never
+>;
 
 /** A handler as the mock stores it, whatever its method. */
 export type AnyHandler = (data: unknown, frame: ClientFrame) => unknown;
