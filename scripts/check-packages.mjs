@@ -4,6 +4,9 @@
 //   publint --strict   package.json fields, exports and files against the packed tarball
 //   attw --pack        types resolve for every export under each module resolution
 //   size-limit         the budgets in .size-limit.mjs
+//   types …            the READMEs' examples type-check against dist under
+//                      TypeScript 5.0, 5.9 and 6.0 and several settings
+//                      (scripts/consumer-types.mjs)
 //
 // attw runs with `--profile esm-only`: the packages are ESM only ("type":
 // "module", no "require" condition, engines node >= 20.19 where require(esm)
@@ -14,6 +17,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { checkConsumerTypes } from "./consumer-types.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BIN = join(ROOT, "node_modules/.bin");
@@ -52,6 +56,7 @@ for (const pkg of PUBLISHED) {
   if (!run(`attw ${pkg}`, "attw", attwArgs)) failures.push(`attw ${pkg}`);
 }
 if (!run("size-limit", "size-limit", [])) failures.push("size-limit");
+failures.push(...checkConsumerTypes(ROOT));
 
 // A plain Node script at the repository root imports the built packages (no
 // source condition, no loader): what a user of the published packages gets.
@@ -82,4 +87,6 @@ if (failures.length > 0) {
   console.log(`\ncheck:packages failed: ${failures.join(", ")}`);
   process.exit(1);
 }
-console.log("\ncheck:packages: every published package passes publint, attw and its size budget");
+console.log(
+  "\ncheck:packages: every published package passes publint, attw, its size budget and the type checks",
+);

@@ -3,9 +3,9 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describeRun, type ProcessResult, runProcess } from "../runtimes/run-process.js";
 
-// `npm run check:packages` (build, then publint, attw and size-limit on what
-// npm would publish) as part of `npm test`: one run, one assertion per check,
-// so a failure names the package and the tool.
+// `npm run check:packages` (build, then publint, attw, size-limit and the
+// consumer type checks on what npm would publish) as part of `npm test`: one
+// run, one assertion per check, so a failure names the package and the tool.
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CHECK_TIMEOUT_MS = 200_000;
@@ -127,6 +127,14 @@ describe("npm run check:packages", () => {
 
   it("every size-limit budget holds", () => {
     expect(verdict("size-limit"), section("size-limit")).toBe("ok");
+  });
+
+  it("the READMEs' examples type-check against dist under TypeScript 5.0, 5.9 and 6.0, several settings", () => {
+    // scripts/consumer-types.mjs: one verdict line per compiler and setting.
+    const rows = run.stdout.split("\n").filter((l) => /^=== (ok|FAIL) +types /.test(l));
+    expect(rows.length, describeRun(run)).toBeGreaterThanOrEqual(5);
+    const failed = rows.filter((l) => l.startsWith("=== FAIL"));
+    expect(failed, failed.map((l) => section(l.slice(9, l.lastIndexOf(" (")))).join("\n")).toEqual([]);
   });
 
   it("a plain Node script at the root imports the built packages", () => {
