@@ -116,8 +116,8 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
     void this.#queryClient.invalidateQueries(filters);
   }
 
-  close(): void {
-    this.#batcher.flush();
+  close(discard?: boolean): void {
+    discard ? this.#batcher.cancel() : this.#batcher.flush();
   }
 
   #write(batch: E[]): void {
@@ -229,8 +229,10 @@ export class ChannelFeed implements Feed {
     // A channel has no history to re-read; entity hooks refetch their own state.
   }
 
-  close(): void {
-    this.#batcher.flush();
+  close(discard?: boolean): void {
+    if (!discard) return this.#batcher.flush();
+    this.#batcher.cancel();
+    this.#arrived = 0;
   }
 
   #write(batch: StreamEvent[]): void {

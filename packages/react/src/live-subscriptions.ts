@@ -25,8 +25,13 @@ export interface Feed {
   event(event: StreamEvent): void;
   /** The channel may have missed events (reconnect, overflow): re-read state. */
   gap(gap: GapEvent): void;
-  /** The subscription is over; write out anything pending. */
-  close(): void;
+  /**
+   * The subscription is over: write out anything pending or, once the client
+   * has closed (`discard`), drop it. A closed session may be a signed-out
+   * user's, and its last frame of events must not land in the cache the
+   * sign-out just cleared, where the next user would see it.
+   */
+  close(discard?: boolean): void;
 }
 
 /** The part of `Dispatch` the registry uses (a narrow seam for tests). */
@@ -90,6 +95,7 @@ export class LiveSubscriptions {
     });
     const offState = this.#client.onStateChange((state) => {
       if (state === "open") this.#resubscribeRefused();
+      if (state === "closed") for (const entry of this.#entries.values()) entry.feed.close(true);
       this.#changed();
     });
     this.#detach = () => {

@@ -1,9 +1,17 @@
 import type { Dispatch } from "@dispatch/client";
-import { wireJob } from "@dispatch/client/testing";
+import { jobEvent, wireJob } from "@dispatch/client/testing";
 import { QueryClient } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
-import { expect, it } from "vitest";
-import { DispatchProvider, useChannel, useConnectionState, useDispatch, useJob } from "../src/index.js";
+import { expect, it, vi } from "vitest";
+import type { EventLog } from "../src/event-log.js";
+import {
+  DispatchProvider,
+  dispatchKeys,
+  useChannel,
+  useConnectionState,
+  useDispatch,
+  useJob,
+} from "../src/index.js";
 import { mockServerForFile } from "./setup-client.js";
 
 const URL = "ws://127.0.0.1:7816/dwp";
@@ -112,4 +120,48 @@ it("signs in after staying signed out long enough for the waiting client to give
   rerender(view("dk_test_bob"));
   await screen.findByText("open");
   expect(mock.sent("auth").map((f) => f.data?.token)).toEqual(["dk_test_alice", "dk_test_bob"]);
+});
+
+let heard = 0;
+function Feed() {
+  const { events, isLive } = useChannel("jobs", { onEvent: () => heard++ });
+  const job = useJob(A, { onEvent: () => heard++ });
+  return <p>{`${isLive && job.isLive ? "live" : "off"} ${events.length}`}</p>;
+}
+
+it("the last user's events still waiting for a frame never reach the next user's channel buffer", async () => {
+  mock.handle("job.get", ({ job_id }) => wireJob({ id: job_id, state: "running" }));
+  // Frames run only when the test says, so the sign-out lands while a batch waits.
+  let frames: FrameRequestCallback[] = [];
+  vi.stubGlobal("requestAnimationFrame", (callback: FrameRequestCallback) => frames.push(callback));
+  vi.stubGlobal("cancelAnimationFrame", () => {});
+  const tick = () => {
+    const run = frames;
+    frames = [];
+    for (const callback of run) callback(performance.now());
+  };
+  try {
+    heard = 0;
+    const queryClient = new QueryClient();
+    const view = (token: string | undefined) => (
+      <DispatchProvider url={URL} token={token} queryClient={queryClient} options={{ heartbeatInterval: 0 }}>
+        <Feed />
+      </DispatchProvider>
+    );
+    const { rerender } = render(view("dk_test_alice"));
+    await screen.findByText("live 0");
+    mock.emit(jobEvent("job.started", A, new Date(1_700_000_000_000)));
+    // Both subscriptions have it, neither has written it yet.
+    await waitFor(() => expect(heard).toBe(2));
+
+    rerender(view(undefined));
+    await waitFor(() => expect(mock.connections).toBe(0));
+    tick();
+    // Alice's event went with her session, for the channel and for the job alike.
+    expect(queryClient.getQueryData<EventLog>(dispatchKeys.channel("jobs"))?.events ?? []).toEqual([]);
+    expect(queryClient.getQueryData<EventLog>(dispatchKeys.jobEvents(A))?.events ?? []).toEqual([]);
+    expect(screen.getByText("off 0")).toBeDefined();
+  } finally {
+    vi.unstubAllGlobals();
+  }
 });
