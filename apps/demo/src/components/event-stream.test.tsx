@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { jobEvent } from "@dispatch/client/testing";
+import { jobEvent, MockError } from "@dispatch/client/testing";
 import { screen, within } from "@testing-library/react";
 import { expect, it } from "vitest";
 import { mockDispatchForFile } from "../../test/mock-dispatch";
@@ -18,4 +18,11 @@ it("puts the scrolling event list in the tab order, under a name", async () => {
   region.focus();
   expect(document.activeElement).toBe(region);
   expect(within(region).getAllByRole("listitem")).toHaveLength(1);
+});
+
+it("says why the stream is not live when the server refuses it", async () => {
+  // A token without the scope to read events, say.
+  mock.handle("subscribe", () => new MockError(403, "insufficient permissions"));
+  renderLive(<EventStream />);
+  expect(await screen.findByText(/refused: insufficient permissions/)).toBeDefined();
 });

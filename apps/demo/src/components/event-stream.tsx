@@ -15,7 +15,7 @@ function subjectOf(event: StreamEvent): string {
 /** Raw `firehose` events, newest first, bounded; pausing freezes the view, not the feed. */
 export function EventStream() {
   const [paused, setPaused] = useState(false);
-  const { events, received, isLive } = useChannel("firehose", { limit: LIMIT, paused });
+  const { events, received, isLive, error } = useChannel("firehose", { limit: LIMIT, paused });
   // The absolute position of each event in the channel: unique and stable keys.
   const first = received - events.length;
   const rows = events.map((event, i) => ({ event, seq: first + i })).reverse();
@@ -24,7 +24,7 @@ export function EventStream() {
       <header className="panel-head">
         <h2 id="stream-title">Event stream</h2>
         <span className="muted">
-          {received} received{isLive ? "" : " · not live"}
+          {received} received{isLive ? "" : error ? ` · refused: ${error.message}` : " · not live"}
         </span>
         <button type="button" className="small" aria-pressed={paused} onClick={() => setPaused(!paused)}>
           {paused ? "Resume stream" : "Pause stream"}
