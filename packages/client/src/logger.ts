@@ -15,11 +15,13 @@ export interface Logger {
   error?(message: string, ...details: unknown[]): void;
 }
 
-/** A logger that writes to the console, used when `DISPATCH_DEBUG=1`. */
+/**
+ * A logger that writes to the console, used when `DISPATCH_DEBUG=1`. No
+ * `error`: the client never calls it.
+ */
 export const consoleLogger: Logger = {
   debug: (message, ...details) => console.debug(`[dispatch] ${message}`, ...details),
   warn: (message, ...details) => console.warn(`[dispatch] ${message}`, ...details),
-  error: (message, ...details) => console.error(`[dispatch] ${message}`, ...details),
 };
 
 type LogMethod = (message: string, ...details: unknown[]) => void;
@@ -28,6 +30,7 @@ type LogMethod = (message: string, ...details: unknown[]) => void;
  * Your logger, made harmless: a method that throws is ignored. What the
  * client reports must never break what it does (a trace that threw after
  * the server ran an enqueue would have failed the call, inviting a second).
+ * Only the methods the client calls are kept: it never calls `error`.
  */
 export function guardLogger(logger: Logger | undefined): Logger | undefined {
   if (logger === undefined) return undefined;
@@ -42,7 +45,6 @@ export function guardLogger(logger: Logger | undefined): Logger | undefined {
     };
   const guarded: Logger = { warn: guard(logger.warn) };
   if (logger.debug) guarded.debug = guard(logger.debug);
-  if (logger.error) guarded.error = guard(logger.error);
   return guarded;
 }
 
