@@ -55,7 +55,7 @@ export class Dispatch extends DispatchCore {
   /** Enqueues a job; `payload` travels as raw JSON. */
   enqueue(name: string, payload?: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const { queue, priority, ...requestOptions } = options;
-    return this.sendData(
+    return this.#sendData(
       () => enqueueData(name, payload, { queue, priority }),
       requestOptions,
     ) as Promise<EnqueueResult>;
@@ -63,12 +63,12 @@ export class Dispatch extends DispatchCore {
 
   /** Reads a job, with `payload` decoded from base64 into its JSON value. */
   async getJob<P = unknown>(jobId: string, options: RequestOptions = {}): Promise<Job<P>> {
-    return decodeJob<P>(await this.idRequest("job.get", "job_id", jobId, options));
+    return decodeJob<P>(await this.#idRequest("job.get", "job_id", jobId, options));
   }
 
   /** Cancels a job. The server publishes no event for it. */
   cancelJob(jobId: string, options: RequestOptions = {}): Promise<CancelResult> {
-    return this.idRequest("job.cancel", "job_id", jobId, options) as Promise<CancelResult>;
+    return this.#idRequest("job.cancel", "job_id", jobId, options) as Promise<CancelResult>;
   }
 
   /**
@@ -77,7 +77,7 @@ export class Dispatch extends DispatchCore {
    * Resolves with the state after the run.
    */
   startWorkflow(name: string, input?: unknown, options: RequestOptions = {}): Promise<StartWorkflowResult> {
-    return this.sendData(() => startWorkflowData(name, input), options) as Promise<StartWorkflowResult>;
+    return this.#sendData(() => startWorkflowData(name, input), options) as Promise<StartWorkflowResult>;
   }
 
   /** Reads a run, with `input` and `output` decoded. */
@@ -85,17 +85,17 @@ export class Dispatch extends DispatchCore {
     runId: string,
     options: RequestOptions = {},
   ): Promise<Run<I, O>> {
-    return decodeRun<I, O>(await this.idRequest("workflow.get", "run_id", runId, options));
+    return decodeRun<I, O>(await this.#idRequest("workflow.get", "run_id", runId, options));
   }
 
   /** A run's checkpoints in order, with `data` as bytes. */
   async workflowTimeline(runId: string, options: RequestOptions = {}): Promise<TimelineEntry[]> {
-    return decodeTimeline(await this.idRequest("workflow.timeline", "run_id", runId, options));
+    return decodeTimeline(await this.#idRequest("workflow.timeline", "run_id", runId, options));
   }
 
   /** Publishes a workflow event, releasing runs waiting for `name`. */
   publishEvent(name: string, payload?: unknown, options: RequestOptions = {}): Promise<PublishEventResult> {
-    return this.sendData(() => publishEventData(name, payload), options) as Promise<PublishEventResult>;
+    return this.#sendData(() => publishEventData(name, payload), options) as Promise<PublishEventResult>;
   }
 
   /** Broker statistics. */
@@ -132,13 +132,13 @@ export class Dispatch extends DispatchCore {
     return (await import("./fanout.js")).batch(this, jobs, options);
   }
 
-  private idRequest(
+  #idRequest(
     method: string,
     key: "job_id" | "run_id",
     id: string,
     options: RequestOptions,
   ): Promise<unknown> {
-    return this.sendData(() => idData(method, key, id), options);
+    return this.#sendData(() => idData(method, key, id), options);
   }
 
   /**
@@ -146,11 +146,11 @@ export class Dispatch extends DispatchCore {
    * known ones; this is the escape hatch.
    */
   request(method: string, data?: unknown, options: RequestOptions = {}): Promise<unknown> {
-    return this.sendData(() => anyData(method, data), options);
+    return this.#sendData(() => anyData(method, data), options);
   }
 
   /** Builds the data (a bad argument rejects, never throws) and sends it. */
-  private sendData(build: () => RequestData, options: RequestOptions): Promise<unknown> {
+  #sendData(build: () => RequestData, options: RequestOptions): Promise<unknown> {
     try {
       const { method, dataJson } = build();
       return this.send(method, dataJson, options);
