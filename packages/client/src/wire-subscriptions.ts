@@ -82,11 +82,6 @@ export class WireSubscriptions {
     this.#open = false;
   }
 
-  /** Channels currently counted. */
-  channels(): string[] {
-    return [...this.#entries.keys()];
-  }
-
   #send(channel: string, entry: Entry): void {
     const session = this.#session;
     entry.sentIn = session;
