@@ -63,8 +63,8 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
   // Index-based queue: shift() is O(n) on large arrays; compacted in batches.
   #items: E[] = [];
   #head = 0;
-  #waiters: Array<(result: IteratorResult<E>) => void> = [];
-  #failWaiters: Array<(error: unknown) => void> = [];
+  /** Readers waiting in `next()`, oldest first. */
+  #waiters: Array<{ resolve(result: IteratorResult<E>): void; reject(error: unknown): void }> = [];
   #iterating = false;
   #overflowing = false;
   #ended = false;
@@ -164,8 +164,7 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
     }
     const waiter = this.#waiters.shift();
     if (waiter) {
-      this.#failWaiters.shift();
-      waiter({ done: false, value: event });
+      waiter.resolve({ done: false, value: event });
       return;
     }
     if (this.#items.length - this.#head >= this.#maxBuffered) {
@@ -226,12 +225,10 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
       error ?? new ConnectionError("subscription ended before it was confirmed", { closed: true }),
     );
     const waiters = this.#waiters;
-    const failWaiters = this.#failWaiters;
     this.#waiters = [];
-    this.#failWaiters = [];
-    for (let i = 0; i < waiters.length; i++) {
-      if (error === undefined) waiters[i]?.({ done: true, value: undefined });
-      else failWaiters[i]?.(error);
+    for (const waiter of waiters) {
+      if (error === undefined) waiter.resolve({ done: true, value: undefined });
+      else waiter.reject(error);
     }
     this.#call("onEnd", this.#onEnd, error);
   }
@@ -248,9 +245,6 @@ export class Subscription<E extends StreamEvent = StreamEvent> implements AsyncI
       if (this.#failure !== undefined) return Promise.reject(this.#failure);
       return Promise.resolve({ done: true, value: undefined });
     }
-    return new Promise((resolve, reject) => {
-      this.#waiters.push(resolve);
-      this.#failWaiters.push(reject);
-    });
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 }
