@@ -21,10 +21,8 @@ export interface HeartbeatHooks {
 export class Heartbeat {
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastHeard = 0;
-  /** The request mark when the first ping since the last inbound frame went out. */
-  #pingMark: number | undefined;
-  /** When the first ping since the last inbound frame went out. */
-  #pingAt: number | undefined;
+  /** The first ping since the last inbound frame: when it went out, and the request mark then. */
+  #firstPing: { at: number; mark: number } | undefined;
 
   readonly #interval: number;
   readonly #hooks: HeartbeatHooks;
@@ -36,9 +34,7 @@ export class Heartbeat {
 
   start(): void {
     this.stop();
-    this.#lastHeard = Date.now();
-    this.#pingMark = undefined;
-    this.#pingAt = undefined;
+    this.alive();
     if (this.#interval <= 0) return;
     this.#timer = setInterval(() => this.#tick(), this.#interval);
   }
@@ -50,8 +46,7 @@ export class Heartbeat {
 
   alive(): void {
     this.#lastHeard = Date.now();
-    this.#pingMark = undefined;
-    this.#pingAt = undefined;
+    this.#firstPing = undefined;
   }
 
   #tick(): void {
@@ -59,14 +54,12 @@ export class Heartbeat {
     const silent = now - this.#lastHeard;
     // Dead only when a ping sent at least half an interval ago went unanswered: after a
     // stalled event loop (or a throttled tab) the silence alone proves nothing.
-    const mark = this.#pingMark;
-    const pingAt = this.#pingAt;
+    const ping = this.#firstPing;
     if (
       silent >= this.#interval * 1.5 &&
-      mark !== undefined &&
-      pingAt !== undefined &&
-      now - pingAt >= this.#interval / 2 &&
-      !this.#hooks.busy(mark)
+      ping !== undefined &&
+      now - ping.at >= this.#interval / 2 &&
+      !this.#hooks.busy(ping.mark)
     ) {
       this.stop();
       this.#hooks.dead();
@@ -74,8 +67,7 @@ export class Heartbeat {
     }
     try {
       this.#hooks.ping();
-      this.#pingMark ??= this.#hooks.mark();
-      this.#pingAt ??= now;
+      this.#firstPing ??= { at: now, mark: this.#hooks.mark() };
     } catch {
       // The session closed between ticks; the close path handles it.
     }
