@@ -65,6 +65,11 @@ export class Observable<T> {
     notify(this.#listeners, value);
   }
 
+  /** Sets a copy of the value with `patch` applied. */
+  patch(patch: Partial<T>): void {
+    this.set({ ...this.#value, ...patch });
+  }
+
   subscribe(listener: (value: T) => void): () => void {
     this.#listeners.add(listener);
     return () => {

@@ -105,7 +105,7 @@ export class Connection {
   /** Starts connecting; later calls do nothing until `close`. */
   start(): void {
     if (this.state !== "idle") return;
-    this.#update({ state: "connecting" });
+    this.status.patch({ state: "connecting" });
     this.#socket.open();
   }
 
@@ -134,7 +134,7 @@ export class Connection {
     this.#heartbeat.stop();
     this.#current = undefined;
     this.#socket.close();
-    this.#update({ state: "closed", error, sessionId: undefined });
+    this.status.patch({ state: "closed", error, sessionId: undefined });
     this.#hooks.closed(error);
   }
 
@@ -208,7 +208,7 @@ export class Connection {
     this.#hadSession = true;
     this.#retries.opened();
     this.#heartbeat.start();
-    this.#update({
+    this.status.patch({
       state: "open",
       error: undefined,
       sessionId: answer.session_id,
@@ -258,7 +258,7 @@ export class Connection {
 
   /** Whether `socket` was replaced meanwhile or the connection closed (checked after each await). */
   #stale(socket: WebSocket | undefined): boolean {
-    return socket !== this.#current || this.status.get().state === "closed";
+    return socket !== this.#current || this.state === "closed";
   }
 
   /** Drops the current socket (half-open, stuck handshake) and connects a new one. */
@@ -286,15 +286,15 @@ export class Connection {
       return this.close(new ConnectionError(message, { retryable: false }));
     }
     const error = new ConnectionError(why);
-    this.#update({ state: this.#hadSession ? "reconnecting" : "connecting", error, sessionId: undefined });
+    this.status.patch({
+      state: this.#hadSession ? "reconnecting" : "connecting",
+      error,
+      sessionId: undefined,
+    });
   }
 
   #endHandshake(): void {
     if (this.#handshake) clearTimeout(this.#handshake.timer);
     this.#handshake = undefined;
-  }
-
-  #update(patch: Partial<ConnectionStatus>): void {
-    this.status.set({ ...this.status.get(), ...patch });
   }
 }

@@ -51,7 +51,7 @@ export class LazySseLink {
   }
 
   start(): void {
-    if (this.state === "idle") this.status.set({ ...this.status.get(), state: "connecting" });
+    if (this.state === "idle") this.status.patch({ state: "connecting" });
     this.#link.then((link) => link.start(), ignore);
   }
 
@@ -80,7 +80,7 @@ export class LazySseLink {
       return;
     }
     this.#closedWith ??= { error };
-    this.status.set({ ...this.status.get(), state: "closed", error });
+    this.status.patch({ state: "closed", error });
     // Not a microtask later: a listener that closes the client must be handed
     // nothing more, and every subscription is closed when close() returns.
     const pending = [...this.#pending];
