@@ -4,7 +4,7 @@ import { Connection } from "./connection.js";
 import type { ConnectionState, ConnectionStatus, GapEvent } from "./connection-state.js";
 import { Emitter } from "./connection-state.js";
 import { CreditGranter } from "./credits.js";
-import { abortedBy, ConnectionError, type DispatchError, ValidationError } from "./errors.js";
+import { abortedBy, clientClosedError, type DispatchError, ValidationError } from "./errors.js";
 import { type DispatchOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { type Frame, MAX_FRAME_BYTES } from "./protocol/frame.js";
 import { SLOW_METHODS, withSlowTimeout } from "./protocol/methods.js";
@@ -181,7 +181,7 @@ export class DispatchCore {
     listenerOrOptions?: EventListener<E> | SubscribeOptions<E>,
   ): Subscription<E> {
     assertChannel(channel);
-    if (this.state === "closed") throw new ConnectionError("client closed", { closed: true });
+    if (this.state === "closed") throw clientClosedError();
     const options =
       typeof listenerOrOptions === "function" ? { listener: listenerOrOptions } : listenerOrOptions;
     const sub = new Subscription<E>(
@@ -225,8 +225,7 @@ export class DispatchCore {
     const invalid = invalidTimeout(given.timeout) ?? abortedBy(given.signal);
     if (invalid) return Promise.reject(invalid);
     const options = withSlowTimeout(method, given, this.#options.timeout);
-    if (this.state === "closed")
-      return Promise.reject(new ConnectionError("client closed", { closed: true }));
+    if (this.state === "closed") return Promise.reject(clientClosedError());
     // Over HTTP RPC every request is handled on its own: no slow lane, no socket frame limit.
     if (this.#sse) return this.#sse.request(method, dataJson, options);
     if (dataJson !== undefined && dataJson.length > MAX_FRAME_BYTES) {
@@ -281,7 +280,7 @@ export class DispatchCore {
   #onClosed(error: DispatchError | undefined): void {
     this.#wire.closed();
     this.#slowLane.close();
-    const closedError = () => error ?? new ConnectionError("client closed", { closed: true });
+    const closedError = () => error ?? clientClosedError();
     this.#requests.failAll(closedError);
     for (const sub of this.#router.all()) {
       this.#router.remove(sub);

@@ -145,6 +145,19 @@ export class AbortError extends DispatchError {
   }
 }
 
+/**
+ * What a call gets once its client is closed, on every transport and lane.
+ * `cause` is what the close cut short, if anything.
+ *
+ * @example
+ * ```ts
+ * if (closed) return Promise.reject(clientClosedError());
+ * ```
+ */
+export function clientClosedError(cause?: unknown): ConnectionError {
+  return new ConnectionError("client closed", { closed: true, cause });
+}
+
 /** The `AbortError` for a signal that already fired, or `undefined`. */
 export function abortedBy(signal: AbortSignal | undefined): AbortError | undefined {
   return signal?.aborted ? new AbortError(undefined, { cause: signal.reason }) : undefined;

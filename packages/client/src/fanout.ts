@@ -1,6 +1,6 @@
 import type { Channel } from "./channels.js";
 import type { GapEvent } from "./connection-state.js";
-import { AbortError, abortedBy, ConnectionError, DispatchError, TimeoutError } from "./errors.js";
+import { AbortError, abortedBy, clientClosedError, DispatchError, TimeoutError } from "./errors.js";
 import type { EnqueueParams } from "./protocol/methods.js";
 import type { EnqueueResult, Job, JobEvent } from "./protocol/types.js";
 import type { RequestOptions } from "./requests.js";
@@ -121,7 +121,7 @@ export async function waitForJob<P = unknown>(
       (async () => {
         for await (const event of sub) onEvent(event);
         // The iterator ends quietly only when the client was closed.
-        reject(new ConnectionError("client closed", { closed: true }));
+        reject(clientClosedError());
       })().catch(reject);
       cleanups.push(client.onGap((gap) => gap.channels.includes(`job:${jobId}`) && check()));
       const poll = setInterval(check, timerDelay(pollInterval));

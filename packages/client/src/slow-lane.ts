@@ -1,4 +1,4 @@
-import { ConnectionError, DispatchError } from "./errors.js";
+import { clientClosedError, DispatchError } from "./errors.js";
 import { linkSignals } from "./linked-signal.js";
 import type { Logger } from "./logger.js";
 import type { RequestOptions } from "./requests.js";
@@ -67,7 +67,7 @@ export class SlowLane {
   }
 
   async request(method: string, dataJson: string | undefined, options: RequestOptions): Promise<unknown> {
-    if (this.#closed) throw closedError();
+    if (this.#closed) throw clientClosedError();
     if (this.#route === "rpc") {
       const closer = this.#closer.signal;
       const { signal, release } = linkSignals(options.signal, closer);
@@ -83,7 +83,7 @@ export class SlowLane {
         };
         return await rpcCallAsking(call, (within) => this.#options.token(within, signal));
       } catch (err) {
-        if (closer.aborted && !options.signal?.aborted) throw closedError();
+        if (closer.aborted && !options.signal?.aborted) throw clientClosedError();
         if (!(err instanceof DispatchError && err.code === 404 && err.message.startsWith("HTTP RPC")))
           throw err;
         this.#options.logger?.warn(
@@ -94,7 +94,7 @@ export class SlowLane {
         release();
       }
     }
-    if (this.#closed) throw closedError();
+    if (this.#closed) throw clientClosedError();
     const side = this.#options.openSideChannel();
     this.#busy.add(side);
     try {
@@ -117,9 +117,4 @@ export class SlowLane {
     for (const side of this.#busy) side.close();
     this.#busy.clear();
   }
-}
-
-/** What a request gets when its client closes, as on the main socket. */
-function closedError(): ConnectionError {
-  return new ConnectionError("client closed", { closed: true });
 }

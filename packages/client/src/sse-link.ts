@@ -1,7 +1,7 @@
 import { wireChannelOf } from "./channels.js";
 import type { ConnectionState, ConnectionStatus } from "./connection-state.js";
 import { idleStatus, Observable } from "./connection-state.js";
-import { AuthError, ConnectionError, type DispatchError } from "./errors.js";
+import { AuthError, ConnectionError, clientClosedError, type DispatchError } from "./errors.js";
 import { linkSignals } from "./linked-signal.js";
 import type { ResolvedOptions } from "./options.js";
 import { watchPage } from "./page-lifecycle.js";
@@ -79,8 +79,7 @@ export class SseLink {
     try {
       return await this.#rpc(method, dataJson, linked.signal, options.timeout);
     } catch (err) {
-      if (this.#closer.signal.aborted)
-        throw new ConnectionError("client closed", { closed: true, cause: err });
+      if (this.#closer.signal.aborted) throw clientClosedError(err);
       throw err;
     } finally {
       linked.release();

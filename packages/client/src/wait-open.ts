@@ -1,5 +1,5 @@
 import type { ConnectionStatus, Observable } from "./connection-state.js";
-import { AbortError, abortedBy, ConnectionError, TimeoutError } from "./errors.js";
+import { AbortError, abortedBy, clientClosedError, TimeoutError } from "./errors.js";
 import type { RequestOptions } from "./requests.js";
 import { timerDelay } from "./timer-delay.js";
 
@@ -18,8 +18,7 @@ export function waitUntilOpen(
   return new Promise((resolve, reject) => {
     const check = (current: ConnectionStatus): boolean => {
       if (current.state === "open") resolve(current.sessionId ?? "");
-      else if (current.state === "closed")
-        reject(current.error ?? new ConnectionError("client closed", { closed: true }));
+      else if (current.state === "closed") reject(current.error ?? clientClosedError());
       else return false;
       return true;
     };
