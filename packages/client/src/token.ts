@@ -1,6 +1,6 @@
-import { AbortError, AuthError, abortedBy, DispatchError, TimeoutError, ValidationError } from "./errors.js";
+import { boundedWait } from "./bounded-wait.js";
+import { AuthError, abortedBy, DispatchError, TimeoutError, ValidationError } from "./errors.js";
 import type { TokenProvider } from "./options.js";
-import { timerDelay } from "./timer-delay.js";
 
 /**
  * Asks a token provider for the current token. A provider that throws fails
@@ -25,7 +25,18 @@ export async function resolveToken(
   if (aborted) throw aborted;
   let token: unknown;
   try {
-    token = typeof provider === "function" ? await bounded(provider(), timeout, signal) : provider;
+    if (typeof provider === "function") {
+      // Called here, not inside the wait: a provider that throws at once is caught below.
+      const answer = provider();
+      const expired = () => new TimeoutError(`token provider gave no token within ${timeout} ms`);
+      token = await boundedWait(timeout, signal, expired, (resolve, reject) => {
+        // Handled before anything else: a provider that rejects after an abort must not surface as unhandled.
+        Promise.resolve(answer).then(resolve, reject);
+        return () => {};
+      });
+    } else {
+      token = provider;
+    }
   } catch (err) {
     if (err instanceof DispatchError) throw err;
     const why = err instanceof Error ? err.message : String(err);
@@ -34,26 +45,4 @@ export async function resolveToken(
   if (typeof token !== "string" || token === "")
     throw new ValidationError("token provider returned no token");
   return token;
-}
-
-function bounded<T>(answer: T | Promise<T>, timeout: number, signal: AbortSignal | undefined): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const finish = (settle: () => void) => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      settle();
-    };
-    const onAbort = () => finish(() => reject(new AbortError(undefined, { cause: signal?.reason })));
-    const timer = setTimeout(
-      () => finish(() => reject(new TimeoutError(`token provider gave no token within ${timeout} ms`))),
-      timerDelay(timeout),
-    );
-    // Handled before anything else: a provider that rejects after an abort must not surface as unhandled.
-    Promise.resolve(answer).then(
-      (value) => finish(() => resolve(value)),
-      (err: unknown) => finish(() => reject(err)),
-    );
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

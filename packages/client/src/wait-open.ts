@@ -1,7 +1,7 @@
+import { boundedWait } from "./bounded-wait.js";
 import type { ConnectionStatus, Observable } from "./connection-state.js";
-import { AbortError, abortedBy, clientClosedError, TimeoutError } from "./errors.js";
+import { abortedBy, clientClosedError, TimeoutError } from "./errors.js";
 import type { RequestOptions } from "./requests.js";
-import { timerDelay } from "./timer-delay.js";
 
 /**
  * Resolves with the session id (`""` where there is none, as over SSE) once
@@ -15,30 +15,13 @@ export function waitUntilOpen(
 ): Promise<string> {
   const aborted = abortedBy(signal);
   if (aborted) return Promise.reject(aborted);
-  return new Promise((resolve, reject) => {
-    const check = (current: ConnectionStatus): boolean => {
+  const expired = () => new TimeoutError(`no session within ${timeout} ms`, { cause: status.get().error });
+  return boundedWait<string>(timeout, signal, expired, (resolve, reject) => {
+    const check = (current: ConnectionStatus): void => {
       if (current.state === "open") resolve(current.sessionId ?? "");
       else if (current.state === "closed") reject(current.error ?? clientClosedError());
-      else return false;
-      return true;
     };
-    if (check(status.get())) return;
-    const stop = status.subscribe((current) => {
-      if (check(current)) done();
-    });
-    const timer = setTimeout(() => {
-      done();
-      reject(new TimeoutError(`no session within ${timeout} ms`, { cause: status.get().error }));
-    }, timerDelay(timeout));
-    const onAbort = () => {
-      done();
-      reject(new AbortError(undefined, { cause: signal?.reason }));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const done = () => {
-      stop();
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    };
+    check(status.get());
+    return status.subscribe(check);
   });
 }
