@@ -9,7 +9,7 @@ import type { StreamEvent as ServerEvent } from "@dispatch/dev-server";
 import { keyOf, matches } from "../model-shared/routing.js";
 import { RunBase } from "../model-shared/run-base.js";
 import { BOUND, tick } from "../model-shared/waits.js";
-import { watchedFetch } from "./fetch-watch.js";
+import { clientDone, servedNow, watchedFetch } from "./fetch-watch.js";
 import type { ClientRec, StreamRec, SubRec } from "./records.js";
 import { sseStats } from "./stats.js";
 
@@ -18,6 +18,8 @@ export class SseRun extends RunBase<ClientRec, SubRec> {
   hidden = false;
   /** Streams open when the server last dropped every connection: settling waits for the client to see them end. */
   #dropped: StreamRec[] = [];
+  /** SSE requests the server was serving then, headers maybe not yet read: the same wait, by tag. */
+  #doomed: number[] = [];
   #ts = 0;
 
   constructor(readonly page: EventTarget) {
@@ -92,6 +94,7 @@ export class SseRun extends RunBase<ClientRec, SubRec> {
   /** The server is about to kill every socket: the streams open now will end. */
   dropping(): void {
     for (const c of this.alive) for (const s of c.streams) if (s.open) this.#dropped.push(s);
+    this.#doomed.push(...servedNow());
     sseStats.drops++;
   }
 
@@ -105,10 +108,17 @@ export class SseRun extends RunBase<ClientRec, SubRec> {
     this.signal.poke();
   }
 
-  /** Every stream open at the last drop has ended, and the client has read that. */
+  /**
+   * Every stream open at the last drop has ended, and the client has read
+   * that. So has every SSE request the server was serving: one whose headers
+   * were in flight opens on the client after the drop, then ends, and until
+   * it ends the client rightly counts its subscriptions live.
+   */
   async dropsNoticed(): Promise<void> {
-    await this.signal.until(() => this.#dropped.every((s) => !s.open), BOUND, "dropped streams ending");
+    const ended = () => this.#dropped.every((s) => !s.open) && this.#doomed.every(clientDone);
+    await this.signal.until(ended, BOUND, "dropped streams ending");
     this.#dropped = [];
+    this.#doomed = [];
     // The client reads the end a few microtasks after the fetch wrapper does.
     await tick();
   }
