@@ -85,6 +85,18 @@ export class ReactRun {
     return this.signedIn && this.model.token !== TOKENS[2];
   }
 
+  /**
+   * Closed by a refused token while the token is a function: the provider
+   * keeps it until a token string or a new `key` (README). A function after
+   * a function is no new token, even when the first one was refused and the
+   * second returns a good one, so nothing will open.
+   */
+  refusedForGood(client: Dispatch): boolean {
+    return (
+      client.state === "closed" && client.status.error instanceof AuthError && this.model.tokenAs !== "string"
+    );
+  }
+
   async start(s: Scenario): Promise<void> {
     const gate = (id: string) =>
       new Promise<void>((resolve) => {
@@ -278,8 +290,12 @@ export class ReactRun {
     for (let attempt = 0; attempt < 5; attempt++) {
       const client = this.client;
       void client.connect({ timeout: BOUND }).catch(() => {});
-      await this.signal.until(() => client.state === "open" || client !== this.client, BOUND, "client open");
-      if (!roundTrip) return;
+      await this.signal.until(
+        () => client.state === "open" || client !== this.client || this.refusedForGood(client),
+        BOUND,
+        "client open",
+      );
+      if (!roundTrip || this.refusedForGood(client)) return;
       const answered = await client.stats({ timeout: BOUND }).then(
         () => true,
         (error: unknown) => {

@@ -175,6 +175,18 @@ const examples: Scenario[] = [
       { t: "strict" },
     ],
   },
+  // Found by this test (seed 89793018): the connect reads the refused async token the prop
+  // just turned into; a function after a function keeps the refused client (README).
+  {
+    ...plain,
+    cmds: [
+      { t: "mount", slot: 0, kind: "job", pick: 0, strict: false },
+      { t: "token", signedIn: true, user: 2, as: "async" },
+      { t: "quiesce" },
+      { t: "token", signedIn: true, user: 0, as: "fn" },
+      { t: "waitOpen" },
+    ],
+  },
 ];
 
 const stats = { deliveries: 0, lingerChecks: 0, signOuts: 0, refusals: 0, faults: 0, views: 0 };
