@@ -24,6 +24,13 @@ export interface LiveExtras<E> {
   events: readonly E[];
   /** Subscribed, confirmed by the server, on an open connection. */
   isLive: boolean;
+  /**
+   * Why it is not live when the read worked: the server refused the
+   * subscription (a `DispatchError` with code 403 for a token with
+   * `job:read` but not `subscribe`). Tried again each session; `undefined`
+   * once live. The read's own failure is `error`.
+   */
+  liveError: Error | undefined;
   /** `Date.now()` when the last event arrived. */
   lastEventAt: number | undefined;
 }
@@ -64,12 +71,12 @@ export function useJob<P = unknown>(
   // listening for it.
   const finished = stopOnTerminal && isTerminalJob(query.data) && query.data?.state !== "cancelled";
   const wanted = active && !finished && !refused(query.error);
-  const { isLive } = useLiveFeed(
+  const { isLive, error: liveError } = useLiveFeed(
     wanted ? jobFeedKey(id) : undefined,
     () => createJobFeed(queryClient, id),
     onEvent,
   );
   const log = useQuery(eventLogQueryOptions<JobEvent>(queryClient, dispatchKeys.jobEvents(id), active));
   const events: EventLog<JobEvent> = log.data;
-  return { ...query, events: events.events, lastEventAt: events.lastEventAt, isLive };
+  return { ...query, events: events.events, lastEventAt: events.lastEventAt, isLive, liveError };
 }

@@ -59,7 +59,7 @@ export function useWorkflowRun<I = unknown, O = unknown>(
   const query = useQuery({ ...workflowRunQueryOptions<I, O>(client, id), enabled: active });
   const finished = stopOnTerminal && isTerminalRun(query.data?.run);
   const refused = query.error instanceof DispatchError && !query.error.retryable;
-  const { isLive } = useLiveFeed(
+  const { isLive, error: liveError } = useLiveFeed(
     active && !finished && !refused ? runFeedKey(id) : undefined,
     () => createRunFeed(queryClient, id),
     onEvent,
@@ -74,5 +74,6 @@ export function useWorkflowRun<I = unknown, O = unknown>(
     events: log.data.events,
     lastEventAt: log.data.lastEventAt,
     isLive,
+    liveError,
   };
 }
