@@ -117,7 +117,8 @@ export class EntityFeed<E extends JobEvent | WorkflowEvent, D> implements Feed {
   }
 
   close(discard?: boolean): void {
-    discard ? this.#batcher.cancel() : this.#batcher.flush();
+    if (discard) this.#batcher.cancel();
+    else this.#batcher.flush();
   }
 
   #write(batch: E[]): void {
@@ -231,6 +232,7 @@ export class ChannelFeed implements Feed {
 
   close(discard?: boolean): void {
     if (!discard) return this.#batcher.flush();
+    // Dropped unwritten, so not counted into the next write's `received` either.
     this.#batcher.cancel();
     this.#arrived = 0;
   }
