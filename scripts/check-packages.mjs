@@ -5,7 +5,7 @@
 //   attw --pack        types resolve for every export under each module resolution
 //   size-limit         the budgets in .size-limit.mjs
 //   types …            the READMEs' examples type-check against dist under
-//                      TypeScript 5.0, 5.9 and 6.0 and several settings
+//                      TypeScript 5.0, 5.9, 6.0 and 7.0 and several settings
 //                      (scripts/consumer-types.mjs)
 //
 // attw runs with `--profile esm-only`: the packages are ESM only ("type":

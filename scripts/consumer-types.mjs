@@ -5,10 +5,12 @@
 // only fits there breaks other projects. Every row has skipLibCheck off, so
 // errors inside our .d.ts count.
 //
-// The extra compilers are devDependencies aliased to @tsd/typescript, which
-// ships upstream TypeScript's tsc.js and lib files unchanged but declares no
-// `tsc` bin: an alias of `typescript` itself would race the real one for
-// node_modules/.bin/tsc.
+// 5.0 and 6.0 are devDependencies aliased to @tsd/typescript, which ships
+// upstream TypeScript's tsc.js and lib files unchanged but declares no `tsc`
+// bin: an alias of `typescript` itself races the real one for
+// node_modules/.bin/tsc. 7.0, the native compiler, has no such repackaging,
+// so it is an alias of `typescript@7` after all; a fresh install links the
+// project's 5.9, and tests/packaging checks that it did.
 //
 // Errors located in a third party's own .d.ts are reported and ignored: with
 // TypeScript 5.0, TanStack Query's types use NoInfer (5.4) and @types/node 22
@@ -21,6 +23,8 @@ const TSC = {
   "5.0": "node_modules/typescript-5.0/typescript/lib/tsc.js",
   5.9: "node_modules/typescript/lib/tsc.js",
   "6.0": "node_modules/typescript-6.0/typescript/lib/tsc.js",
+  // The native compiler: a launcher that runs this platform's binary.
+  "7.0": "node_modules/typescript-7.0/bin/tsc",
 };
 
 const ALL = ["client.ts", "testing.ts", "react.tsx", "dev-server.ts"];
@@ -49,6 +53,14 @@ const ROWS = [
   // The newest, strictest row (our own tsconfig is 5.9, strict, exactOptionalPropertyTypes).
   // 6.0's DOM types take BufferSource (views of an ArrayBuffer only) in WebSocket#send.
   ["6.0 strict exactOptionalPropertyTypes bundler", "6.0", strict, [...ALL, "using.ts", "browser.ts"]],
+  // The current release: the same settings, and a Node server project's.
+  ["7.0 strict exactOptionalPropertyTypes bundler", "7.0", strict, [...ALL, "using.ts", "browser.ts"]],
+  [
+    "7.0 node nodenext, no lib dom",
+    "7.0",
+    { ...strict, module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022", "ESNext.Disposable"] },
+    ["client.ts", "dev-server.ts", "using.ts"],
+  ],
 ];
 
 const BASE = {

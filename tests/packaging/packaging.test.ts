@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describeRun, type ProcessResult, runProcess } from "../runtimes/run-process.js";
@@ -129,12 +129,25 @@ describe("npm run check:packages", () => {
     expect(verdict("size-limit"), section("size-limit")).toBe("ok");
   });
 
-  it("the READMEs' examples type-check against dist under TypeScript 5.0, 5.9 and 6.0, several settings", () => {
+  it("the READMEs' examples type-check against dist under TypeScript 5.0, 5.9, 6.0 and 7.0, several settings", () => {
     // scripts/consumer-types.mjs: one verdict line per compiler and setting.
     const rows = run.stdout.split("\n").filter((l) => /^=== (ok|FAIL) +types /.test(l));
-    expect(rows.length, describeRun(run)).toBeGreaterThanOrEqual(5);
+    expect(rows.length, describeRun(run)).toBeGreaterThanOrEqual(7);
+    expect(
+      rows.some((l) => / types 7\.0 /.test(l)),
+      describeRun(run),
+    ).toBe(true);
     const failed = rows.filter((l) => l.startsWith("=== FAIL"));
     expect(failed, failed.map((l) => section(l.slice(9, l.lastIndexOf(" (")))).join("\n")).toEqual([]);
+  });
+
+  it("the project's own tsc is TypeScript 5.9, not the 7.0 kept for the consumer checks", () => {
+    // Both declare a `tsc` bin. A fresh install links the project's; adding or
+    // updating the alias on an existing install can let 7.0 take the link,
+    // and every build and typecheck would silently change compiler. The fix
+    // is `rm -rf node_modules && npm install`.
+    const linked = realpathSync(resolve(ROOT, "node_modules/.bin/tsc"));
+    expect(linked).toBe(realpathSync(resolve(ROOT, "node_modules/typescript/bin/tsc")));
   });
 
   it("a plain Node script at the root imports the built packages", () => {
