@@ -24,7 +24,7 @@ export function mockDispatchForFile() {
   });
   afterAll(() => mock.close());
 
-  /** Renders `ui` under a provider of a new client; `rerender` keeps the provider. */
+  /** Renders `ui` under a provider of a new client (and query cache); `rerender` keeps the provider. */
   function renderLive(ui: ReactNode, options: Partial<DispatchOptions> = {}) {
     // Quick reconnects, and no heartbeat timers outliving a test.
     const client = new Dispatch({
@@ -43,7 +43,7 @@ export function mockDispatchForFile() {
         {children}
       </DispatchProvider>
     );
-    return { client, ...render(ui, { wrapper }) };
+    return { client, queryClient, ...render(ui, { wrapper }) };
   }
 
   return { mock, renderLive };

@@ -15,8 +15,11 @@ export function EventsChart() {
     let last = latest.current;
     const timer = setInterval(() => {
       const now = latest.current;
-      setSeries((prev) => [...prev.slice(1), Math.max(0, now - last)]);
+      // Taken here, not in the updater: React may run that only at its next
+      // render, after `last` has moved on to `now` (and the second reads 0).
+      const rate = Math.max(0, now - last);
       last = now;
+      setSeries((prev) => [...prev.slice(1), rate]);
     }, 1_000);
     return () => clearInterval(timer);
   }, []);
