@@ -20,7 +20,10 @@ export const JobRow = memo(function JobRow({ jobId, selected, onSelect }: Props)
   const { data: job, error } = useJob(jobId);
   const cancel = useCancelJob();
   useClearOnReconnect(cancel);
-  const active = job !== undefined && !isTerminalJob(job);
+  // The last read failed (a 404: a restarted dev server keeps no jobs). The state cell
+  // says why; a clock running on the cached state would count for a job that may be gone.
+  const gone = error !== null;
+  const active = job !== undefined && !isTerminalJob(job) && !gone;
   const now = useNow(active);
   const state = job?.state ?? "loading";
   return (
@@ -49,7 +52,7 @@ export const JobRow = memo(function JobRow({ jobId, selected, onSelect }: Props)
       <td>{error ? <span className="field-error">{error.message}</span> : <StateBadge state={state} />}</td>
       <td className="num hide-narrow">{job ? attemptsOf(job) : "—"}</td>
       <td className="hide-narrow">{job?.queue ?? "—"}</td>
-      <td className="num mono">{job ? formatDuration(elapsedOf(job, now || Date.now())) : "—"}</td>
+      <td className="num mono">{job && !gone ? formatDuration(elapsedOf(job, now || Date.now())) : "—"}</td>
       <td className="actions">
         {cancel.isError && (
           <span className="field-error" role="alert">
