@@ -3,7 +3,22 @@ import { progressOf, type StepStatus } from "../lib/run-progress";
 import { shortId } from "../lib/time";
 import { StateBadge } from "./state-badge";
 
-const ICON: Record<StepStatus, string> = { completed: "✓", failed: "✕", active: "●", pending: "○" };
+const ICON: Record<StepStatus, string> = {
+  completed: "✓",
+  failed: "✕",
+  "timed-out": "✕",
+  active: "●",
+  pending: "○",
+};
+
+/** What a screen reader hears after the step's name. */
+const SPOKEN: Record<StepStatus, string> = {
+  completed: "completed",
+  failed: "failed",
+  "timed-out": "timed out",
+  active: "active",
+  pending: "pending",
+};
 
 /** One run and its steps as a progress list, live through `useWorkflowRun`. */
 export function WorkflowRun({ runId }: { runId: string }) {
@@ -27,7 +42,12 @@ export function WorkflowRun({ runId }: { runId: string }) {
               {ICON[v.status]}
             </span>
             <span>{v.label}</span>
-            <span className="sr-only">: {v.status}</span>
+            <span className="sr-only">: {SPOKEN[v.status]}</span>
+            {v.status === "timed-out" && (
+              <span className="step-note" aria-hidden="true">
+                timed out
+              </span>
+            )}
             {v.error && <span className="field-error"> {v.error}</span>}
           </li>
         ))}

@@ -1,7 +1,7 @@
 import type { RunState } from "@dispatch/client";
 import type { WorkflowStep } from "@dispatch/react";
 
-export type StepStatus = "completed" | "failed" | "active" | "pending";
+export type StepStatus = "completed" | "failed" | "timed-out" | "active" | "pending";
 
 export interface StepView {
   name: string;
@@ -21,6 +21,15 @@ const PLANS: Record<string, readonly { name: string; label: string }[]> = {
 };
 
 /**
+ * A wait that ended without its event: Go's `WaitForEvent` returns nil on a
+ * timeout and saves an empty checkpoint, which the timeline sends with no
+ * `data` (one that got its event saves the event).
+ */
+function timedOut(step: WorkflowStep): boolean {
+  return step.name.startsWith("wait:") && step.status === "completed" && !step.data?.length;
+}
+
+/**
  * The progress list of a run: its plan (if known) merged with the steps seen.
  * A planned step is done once it, or any step after it, completed (waits
  * publish no event), or once the run completed; the first open step of a
@@ -35,6 +44,7 @@ export function progressOf(workflow: string, state: RunState | undefined, steps:
     ...extra.map((s) => ({ name: s.name, label: s.name })),
   ].map(({ name, label }) => {
     const step = seen.get(name);
+    if (step && timedOut(step)) return { name, label, status: "timed-out" };
     return { name, label, status: step?.status ?? "pending", error: step?.error };
   });
   let later = state === "completed";
