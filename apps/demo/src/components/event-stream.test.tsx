@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { jobEvent, MockError } from "@dispatch/client/testing";
-import { screen, within } from "@testing-library/react";
+import { fireEvent, screen, within } from "@testing-library/react";
 import { expect, it } from "vitest";
 import { mockDispatchForFile } from "../../test/mock-dispatch";
 import { EventStream } from "./event-stream";
@@ -25,4 +25,14 @@ it("says why the stream is not live when the server refuses it", async () => {
   mock.handle("subscribe", () => new MockError(403, "insufficient permissions"));
   renderLive(<EventStream />);
   expect(await screen.findByText(/refused: insufficient permissions/)).toBeDefined();
+});
+
+it("names the pause button by what it does, without also calling it pressed", async () => {
+  renderLive(<EventStream />);
+  fireEvent.click(screen.getByRole("button", { name: "Pause stream" }));
+  // "Resume stream, pressed" would say resuming is on: the name alone carries the state.
+  const resume = screen.getByRole("button", { name: "Resume stream" });
+  expect(resume.hasAttribute("aria-pressed")).toBe(false);
+  fireEvent.click(resume);
+  expect(screen.getByRole("button", { name: "Pause stream" }).hasAttribute("aria-pressed")).toBe(false);
 });

@@ -26,7 +26,8 @@ export function EventStream() {
         <span className="muted">
           {received} received{isLive ? "" : error ? ` · refused: ${error.message}` : " · not live"}
         </span>
-        <button type="button" className="small" aria-pressed={paused} onClick={() => setPaused(!paused)}>
+        {/* The name says the state ("Resume" while paused): no aria-pressed on top of it. */}
+        <button type="button" className="small" onClick={() => setPaused(!paused)}>
           {paused ? "Resume stream" : "Pause stream"}
         </button>
       </header>
