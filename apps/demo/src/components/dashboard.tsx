@@ -1,6 +1,6 @@
 import type { Format } from "@dispatch/client";
 import { useChannel } from "@dispatch/react";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { useIdList } from "../lib/use-id-list";
 import { ConnectionBadge } from "./connection-badge";
 import { EnqueueForm } from "./enqueue-form";
@@ -21,6 +21,12 @@ export function Dashboard({ format, onFormatChange, serverUrl }: Props) {
   const jobs = useIdList(100);
   useChannel("jobs", { limit: 1, onEvent: (event) => jobs.add(event.data.job_id) });
   const [selected, setSelected] = useState<string>();
+  // The row's button is a toggle (aria-pressed): pressed again, it closes the detail.
+  // Stable, so a new job does not re-render the memoised rows.
+  const toggle = useCallback(
+    (jobId: string) => setSelected((open) => (open === jobId ? undefined : jobId)),
+    [],
+  );
   return (
     <div className="app">
       <header className="topbar">
@@ -40,7 +46,7 @@ export function Dashboard({ format, onFormatChange, serverUrl }: Props) {
           <WorkflowsPanel />
         </div>
         <div className="col col-main">
-          <JobsTable jobIds={jobs.ids} selected={selected} onSelect={setSelected} />
+          <JobsTable jobIds={jobs.ids} selected={selected} onSelect={toggle} />
           {selected !== undefined && (
             <JobDetail
               jobId={selected}
