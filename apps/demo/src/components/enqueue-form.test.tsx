@@ -48,3 +48,15 @@ it("keeps a failure shown through an outage, and clears it once the connection i
   await act(() => reached(client, "open"));
   await waitFor(() => expect(screen.queryByText(/queue is paused/)).toBeNull());
 });
+
+it("describes invalid JSON on the payload field, without an alert at each keystroke", () => {
+  renderLive(<EnqueueForm onEnqueued={() => {}} />);
+  const payload = screen.getByLabelText("Payload (JSON)");
+  for (const text of ["{", '{"a"', '{"a":']) fireEvent.change(payload, { target: { value: text } });
+  // Typing JSON passes through invalid text; an alert would be read out for each character.
+  expect(screen.queryByRole("alert")).toBeNull();
+  expect(payload.getAttribute("aria-invalid")).toBe("true");
+  const error = document.getElementById(payload.getAttribute("aria-describedby") ?? "");
+  expect(error?.textContent).toMatch(/^Invalid JSON: /);
+  expect(enqueueButton().disabled).toBe(true);
+});

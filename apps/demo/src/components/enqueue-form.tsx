@@ -98,8 +98,9 @@ export function EnqueueForm({ onEnqueued }: { onEnqueued: (jobId: string) => voi
         aria-describedby={parsed.ok ? undefined : `${id}-payload-error`}
         onChange={(e) => setPayload(e.target.value)}
       />
+      {/* Described, not an alert: an alert would interrupt the screen reader at every keystroke of JSON being typed. */}
       {!parsed.ok && (
-        <p id={`${id}-payload-error`} className="field-error" role="alert">
+        <p id={`${id}-payload-error`} className="field-error">
           Invalid JSON: {parsed.error}
         </p>
       )}
