@@ -1,9 +1,9 @@
 import type { Format } from "@dispatch/client";
 import { DispatchProvider } from "@dispatch/react";
 import { QueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { Dashboard } from "./components/dashboard";
-import { demoConfig, initialFormat } from "./config";
+import { demoConfig, initialFormat, searchWithFormat } from "./config";
 
 /**
  * The provider owns one client per format: switching format starts a new
@@ -12,6 +12,15 @@ import { demoConfig, initialFormat } from "./config";
 export function App() {
   const config = useMemo(() => demoConfig(import.meta.env, window.location), []);
   const [format, setFormat] = useState<Format>(() => initialFormat(window.location.search));
+  const changeFormat = useCallback((next: Format) => {
+    setFormat(next);
+    const { pathname, search, hash } = window.location;
+    window.history.replaceState(
+      window.history.state,
+      "",
+      `${pathname}${searchWithFormat(search, next)}${hash}`,
+    );
+  }, []);
   const [queryClient] = useState(() => new QueryClient());
   const options = useMemo(
     () => ({
@@ -31,7 +40,7 @@ export function App() {
       queryClient={queryClient}
       options={options}
     >
-      <Dashboard format={format} onFormatChange={setFormat} serverUrl={config.url} />
+      <Dashboard format={format} onFormatChange={changeFormat} serverUrl={config.url} />
     </DispatchProvider>
   );
 }

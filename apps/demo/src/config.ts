@@ -34,3 +34,15 @@ export function demoConfig(env: Env, location: Pick<Location, "protocol" | "host
 export function initialFormat(search: string): Format {
   return new URLSearchParams(search).get("format") === "msgpack" ? "msgpack" : "json";
 }
+
+/**
+ * `search` with the format recorded, so a reload (or a shared link) opens in
+ * the format last chosen. JSON, the default, leaves no parameter.
+ */
+export function searchWithFormat(search: string, format: Format): string {
+  const params = new URLSearchParams(search);
+  if (format === "msgpack") params.set("format", "msgpack");
+  else params.delete("format");
+  const query = params.toString();
+  return query === "" ? "" : `?${query}`;
+}

@@ -126,6 +126,8 @@ describe("dashboard in Chromium", () => {
   it("switches to msgpack and runs send-email there too", async () => {
     await page.getByRole("radio", { name: "msgpack" }).check();
     await ui.waitConnected("msgpack", 30_000);
+    // A reload opens in the format chosen.
+    expect(new URL(page.url()).searchParams.get("format")).toBe("msgpack");
     const id = await ui.enqueue("send-email");
     expect(await ui.jobState(id, "completed")).toBe("completed");
   });
