@@ -4,7 +4,7 @@
 // `@ts-expect-error` fails the type check once the mistake below it compiles.
 // The test body only keeps the checks from being unused.
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { EnqueueParams, Method } from "../src/protocol/methods.js";
+import type { EnqueueParams, Method, Methods } from "../src/protocol/methods.js";
 import type {
   CancelResult,
   Stats,
@@ -17,6 +17,9 @@ import type {
 import {
   createMockDispatch,
   jobEvent,
+  type Method as KitMethod,
+  type Methods as KitMethods,
+  type StreamEvent as KitStreamEvent,
   type MockAnswer,
   MockError,
   type MockHandler,
@@ -118,6 +121,12 @@ function typeChecks(either: "job.get" | "job.cancel") {
   // @ts-expect-error not an event type the server publishes
   mock.emit({ ...jobEvent("job.started", "job_1"), type: "job.exploded" });
 }
+
+// The types the testing README names (the `Methods` map, `StreamEvent`) come
+// from the kit's own entry point too, so a test needs no second import.
+expectTypeOf<KitMethods>().toEqualTypeOf<Methods>();
+expectTypeOf<KitMethod>().toEqualTypeOf<Method>();
+expectTypeOf<KitStreamEvent>().toEqualTypeOf<StreamEvent>();
 
 describe("testing kit types", () => {
   it("types handler data and answers by method (each method of a union), with rawAnswer as the way out", () => {

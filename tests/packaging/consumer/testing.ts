@@ -3,10 +3,12 @@ import { Dispatch } from "@dispatch/client";
 import {
   createMockDispatch,
   jobEvent,
+  type Methods,
   type MockAnswer,
   MockError,
   type MockHandler,
   rawAnswer,
+  type StreamEvent,
   wireJob,
   wireRun,
   wireStats,
@@ -43,7 +45,11 @@ export async function testing(): Promise<void> {
   mock.handle("job.get", getJob);
   const answer: MockAnswer<"job.cancel"> = { status: "cancelled" };
   mock.handle("job.cancel", () => answer);
-  mock.emit(jobEvent("job.started", "job_1"));
+  // The types the README names, from this entry point alone.
+  const started: StreamEvent = jobEvent("job.started", "job_1");
+  const getParams: Methods["job.get"][0] = { job_id: "job_1" };
+  console.log(getParams);
+  mock.emit(started);
   mock.emit(workflowEvent("workflow.started", "run_1"));
   expect(mock.sent("subscribe", "jobs")).toHaveLength(1);
   const frame = await mock.nextFrame("job.get");

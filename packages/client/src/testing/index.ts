@@ -9,7 +9,10 @@
  * ```
  */
 
-export type { WireJob, WireRun, WireTimelineEntry } from "../protocol/types.js";
+// The types this kit's README names, so a test needs one import: a handler
+// answers a method of `Methods`, `emit` takes a `StreamEvent`.
+export type { Method, Methods } from "../protocol/methods.js";
+export type { StreamEvent, WireJob, WireRun, WireTimelineEntry } from "../protocol/types.js";
 export {
   type MockAnswer,
   type MockHandler,
