@@ -34,9 +34,9 @@ function everyChunk(config) {
 
 // Budgets are the measured size rounded up to the next 0.5 kB. Three are over
 // the targets set for them, and say so here until the team decides:
-//   JSON-only core   asked 6 kB, measured 10.24 kB (SSE, the slow lane, fan-out
+//   JSON-only core   asked 6 kB, measured 10.30 kB (SSE, the slow lane, fan-out
 //                    and msgpack load on demand and are not counted)
-//   with partysocket asked 9 kB, measured 12.67 kB
+//   with partysocket asked 9 kB, measured 12.72 kB
 //   @dispatch/react  asked 3 kB, measured 6.23 kB
 // docs/bundle-size.md explains where the bytes go and what meeting the
 // targets would cost. Lower them as the code shrinks; never raise one
@@ -124,6 +124,10 @@ function everyChunk(config) {
 // subscription's waiters and the heartbeat's ping in one value each) took
 // the initial bundle to 10.24 kB, with partysocket 12.67 kB, and every
 // chunk 29.35 → 29.23 kB: none far enough for a lower 0.5 kB step.
+// Then a request that times out before any session says why none opened,
+// with the failure `ws` and Node's WebSocket report ("connect ECONNREFUSED
+// …"): +0.06 kB, 10.30 kB initial, 12.72 kB with partysocket, every chunk
+// 29.29 kB, all within the budgets.
 export default [
   {
     name: "@dispatch/client: Dispatch, JSON only, initial load, without partysocket",

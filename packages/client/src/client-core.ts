@@ -46,7 +46,7 @@ export class DispatchCore {
   constructor(options: DispatchOptions = {}) {
     this.#options = resolveOptions(options);
     const { logger } = this.#options;
-    this.#requests = new RequestTable(this.#options.timeout);
+    this.#requests = new RequestTable(this.#options.timeout, () => this.#link.status.get().error);
     this.#sse =
       this.#options.transport === "sse"
         ? new LazySseLink(this.#options, (channels, reason) =>

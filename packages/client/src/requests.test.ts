@@ -67,6 +67,22 @@ describe("RequestTable", () => {
     await expect(p).rejects.toBeInstanceOf(TimeoutError);
   });
 
+  it("says why no session opened when an unsent request times out, and only then", async () => {
+    const refused = new ConnectionError("socket closed (1006 connect ECONNREFUSED 127.0.0.1:1)");
+    const table = new RequestTable(1000, () => refused);
+    const unsent = table.start("stats", undefined, { timeout: 50 }, undefined);
+    const sent = table.start("job.get", undefined, { timeout: 50 }, send);
+    vi.advanceTimersByTime(50);
+    await expect(unsent).rejects.toMatchObject({
+      message:
+        "stats timed out after 50 ms (no session: socket closed (1006 connect ECONNREFUSED 127.0.0.1:1))",
+      cause: refused,
+    });
+    // A sent request's session was open: the connection's error is not its reason.
+    await expect(sent).rejects.toMatchObject({ message: "job.get timed out after 50 ms" });
+    await expect(sent).rejects.not.toHaveProperty("cause");
+  });
+
   it("times each request out at its own deadline, whatever order they were made in", async () => {
     const table = new RequestTable(1000);
     const settled: string[] = [];

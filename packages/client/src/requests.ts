@@ -53,9 +53,12 @@ export class RequestTable {
   #timerAt = Number.POSITIVE_INFINITY;
 
   readonly #defaultTimeout: number;
+  /** Why no session is open (the connection's last error), for the timeouts of unsent requests. */
+  readonly #whyNoSession: () => DispatchError | undefined;
 
-  constructor(defaultTimeout: number) {
+  constructor(defaultTimeout: number, whyNoSession: () => DispatchError | undefined = () => undefined) {
     this.#defaultTimeout = defaultTimeout;
+    this.#whyNoSession = whyNoSession;
   }
 
   /** A mark of the requests started so far, for `inFlightBy`. */
@@ -190,10 +193,12 @@ export class RequestTable {
         next = Math.min(next, entry.deadline);
         continue;
       }
+      // Never sent: say why no session opened (a refused connection, say),
+      // or a server that is down reads like a slow one.
+      const why = entry.sent ? undefined : this.#whyNoSession();
+      const unsent = entry.sent ? "" : ` (no session${why ? `: ${why.message}` : ""})`;
       this.#settle(entry.id)?.reject(
-        new TimeoutError(
-          `${entry.method} timed out after ${entry.timeout} ms${entry.sent ? "" : " (no session)"}`,
-        ),
+        new TimeoutError(`${entry.method} timed out after ${entry.timeout} ms${unsent}`, { cause: why }),
       );
     }
     this.#arm(next);

@@ -54,9 +54,18 @@ function tappedConstructor(given: WebSocketConstructor, events: SocketEvents): N
       events.created(this);
       super.addEventListener("open", () => events.open(this));
       super.addEventListener("message", (event: MessageEvent) => events.message(event.data, this));
-      super.addEventListener("close", (event: CloseEvent) => events.close(event.code, event.reason, this));
-      // Without a listener some runtimes report socket errors as uncaught.
-      super.addEventListener("error", () => {});
+      // An abnormal close (1006) has no reason of its own; `ws`, Bun and Deno
+      // name the failure in the error event before it ("connect ECONNREFUSED
+      // …", "Unexpected server response: 404"). Browsers do not.
+      let failure = "";
+      super.addEventListener("close", (event: CloseEvent) =>
+        events.close(event.code, event.reason || failure, this),
+      );
+      // A listener is needed anyway: without one some runtimes report socket errors as uncaught.
+      super.addEventListener("error", (event: Event) => {
+        const message = (event as { message?: unknown }).message;
+        if (typeof message === "string") failure = message;
+      });
     }
 
     override addEventListener(...args: Parameters<WebSocket["addEventListener"]>): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import WS from "ws";
+import { Dispatch } from "../src/client.js";
 import { ConnectionError, TimeoutError } from "../src/errors.js";
 import { clientFor, formats, startServer, stateReaches } from "./setup.js";
 
@@ -175,4 +176,24 @@ describe.each(formats)("requests over %s", (format) => {
     expect(client.state).toBe("closed");
     await expect(client.stats()).rejects.toMatchObject({ code: "closed" });
   });
+});
+
+it("a request that times out before any session names the connection's failure", async () => {
+  // A port nothing listens on: the server's, once it has closed.
+  const server = await startServer();
+  const url = server.url;
+  await server.close();
+  const client = new Dispatch({ url, token: "dk_test_local", WebSocket: WS, timeout: 300 });
+  try {
+    const stats = client.stats();
+    await expect(stats).rejects.toBeInstanceOf(TimeoutError);
+    await expect(stats).rejects.toMatchObject({
+      message: expect.stringMatching(
+        /^stats timed out after 300 ms \(no session: socket closed \(1006 .*ECONNREFUSED/,
+      ),
+      cause: expect.any(ConnectionError),
+    });
+  } finally {
+    client.close();
+  }
 });
