@@ -100,6 +100,36 @@ describe("connection retries (fake socket, fake timers)", () => {
     client.close();
   });
 
+  it("counts a connect that fails with an error event and no close (Node 20's WebSocket) as a failed attempt", async () => {
+    const client = new Dispatch({ url, token: "dk_test_a", WebSocket, maxRetries: 0 });
+    const connected = client.connect();
+    await settle();
+    // undici 6: the error event, then nothing; readyState stays CONNECTING.
+    const message = "Received network error or non-101 status code.";
+    FakeSocket.latest().dispatchEvent(Object.assign(new Event("error"), { message }));
+    await expect(connected).rejects.toMatchObject({
+      code: "connection_lost",
+      message: `gave up after 1 failed attempts: socket closed (1006 ${message})`,
+    });
+    expect(client.state).toBe("closed");
+  });
+
+  it("counts a failed connect once when its error event is followed by a close, as in browsers and ws", async () => {
+    const client = new Dispatch({ url, token: "dk_test_a", WebSocket, maxRetries: 1 });
+    const connected = client.connect();
+    connected.catch(() => {});
+    await settle();
+    const socket = FakeSocket.latest();
+    socket.readyState = 3;
+    socket.dispatchEvent(new Event("error"));
+    socket.drop();
+    await settle();
+    // One failure of the two allowed: still trying.
+    expect(client.state).toBe("connecting");
+    expect(client.status.error?.message).toBe("socket closed (1006)");
+    client.close();
+  });
+
   it("leaves no timer behind when closed during the reconnect backoff", async () => {
     const { client } = await openClient({ heartbeatInterval: 0, minReconnectDelay: 8000 });
     FakeSocket.latest().drop();

@@ -58,13 +58,23 @@ function tappedConstructor(given: WebSocketConstructor, events: SocketEvents): N
       // name the failure in the error event before it ("connect ECONNREFUSED
       // …", "Unexpected server response: 404"). Browsers do not.
       let failure = "";
-      super.addEventListener("close", (event: CloseEvent) =>
-        events.close(event.code, event.reason || failure, this),
-      );
+      let ended = false;
+      const closed = (code: number, reason: string): void => {
+        if (ended) return;
+        ended = true;
+        events.close(code, reason || failure, this);
+      };
+      super.addEventListener("close", (event: CloseEvent) => closed(event.code, event.reason));
       // A listener is needed anyway: without one some runtimes report socket errors as uncaught.
       super.addEventListener("error", (event: Event) => {
         const message = (event as { message?: unknown }).message;
         if (typeof message === "string") failure = message;
+        // Node 20's WebSocket (undici 6) fails a connect with this error alone:
+        // no close follows and readyState stays CONNECTING, so without this
+        // the attempt never counted (maxRetries never applied) and requests
+        // waited out their timeout. Everywhere else readyState has moved on
+        // by now and the close event reports the end.
+        if (this.readyState === 0) closed(1006, "");
       });
     }
 
