@@ -109,7 +109,7 @@ describe("connection retries (fake socket, fake timers)", () => {
     FakeSocket.latest().dispatchEvent(Object.assign(new Event("error"), { message }));
     await expect(connected).rejects.toMatchObject({
       code: "connection_lost",
-      message: `gave up after 1 failed attempts: socket closed (1006 ${message})`,
+      message: `gave up after 1 failed attempt: socket closed (1006 ${message})`,
     });
     expect(client.state).toBe("closed");
   });

@@ -6,6 +6,7 @@ import {
   ConnectionError,
   type DispatchError,
   errorFromServer,
+  gaveUp,
   ValidationError,
 } from "./errors.js";
 import { Heartbeat } from "./heartbeat.js";
@@ -282,7 +283,7 @@ export class Connection {
     if (attempted) wasOpen ? this.#retries.dropped() : this.#retries.failed();
     const spent = this.#retries.spent;
     if (!this.#options.reconnect || spent > this.#options.maxRetries) {
-      const message = this.#options.reconnect ? `gave up after ${spent} failed attempts: ${why}` : why;
+      const message = this.#options.reconnect ? gaveUp(spent, why) : why;
       return this.close(new ConnectionError(message, { retryable: false }));
     }
     const error = new ConnectionError(why);

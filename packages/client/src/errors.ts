@@ -158,6 +158,19 @@ export function clientClosedError(cause?: unknown): ConnectionError {
   return new ConnectionError("client closed", { closed: true, cause });
 }
 
+/**
+ * Why a connection stopped retrying, worded the same on the socket and SSE:
+ * `failures` counts every attempt that failed, the first one included.
+ *
+ * @example
+ * ```ts
+ * new ConnectionError(gaveUp(3, "socket closed (1006)")); // "gave up after 3 failed attempts: …"
+ * ```
+ */
+export function gaveUp(failures: number, why: string): string {
+  return `gave up after ${failures} failed attempt${failures === 1 ? "" : "s"}: ${why}`;
+}
+
 /** The `AbortError` for a signal that already fired, or `undefined`. */
 export function abortedBy(signal: AbortSignal | undefined): AbortError | undefined {
   return signal?.aborted ? new AbortError(undefined, { cause: signal.reason }) : undefined;

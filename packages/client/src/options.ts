@@ -205,7 +205,7 @@ export function resolveOptions(options: DispatchOptions = {}): ResolvedOptions {
     (transport === "sse" ? noWebSocket : undefined);
   if (!WebSocketCtor) {
     throw new ValidationError(
-      "no WebSocket implementation: on Node 20 pass { WebSocket } from the ws package (Node 22+ has one built in)",
+      "no WebSocket implementation: on Node 20 pass { WebSocket } from the ws package, or run node with --experimental-websocket (Node 22+ has one built in)",
     );
   }
   // A default gives way to the bound that was set: only a contradiction the caller wrote is refused.

@@ -216,8 +216,9 @@ describe("SseChannel", () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(flaky.log.failed).toHaveLength(1);
     expect(flaky.log.failed[0]).toBeInstanceOf(ConnectionError);
-    // Reconnecting was on: it ran out of tries, and says so as the socket does.
-    expect(flaky.log.failed[0]).toMatchObject({ message: "gave up after 1 failed attempts: down" });
+    // Reconnecting was on: it ran out of tries, and counts them as the socket
+    // does (maxRetries 1: the first stream and its one retry).
+    expect(flaky.log.failed[0]).toMatchObject({ message: "gave up after 2 failed attempts: down" });
   });
 
   it("stops everything on close", async () => {

@@ -1,4 +1,4 @@
-import { ConnectionError, type DispatchError } from "./errors.js";
+import { ConnectionError, type DispatchError, gaveUp } from "./errors.js";
 import { IdleTimer } from "./idle-timer.js";
 import type { ResolvedOptions } from "./options.js";
 import type { StreamEvent } from "./protocol/types.js";
@@ -266,7 +266,8 @@ export class SseChannel {
       const why = error?.message ?? "the SSE stream ended";
       return this.#fail(
         this.#options.reconnect
-          ? new ConnectionError(`gave up after ${this.#attempt} failed attempts: ${why}`, { cause: error })
+          ? // The failed stream, and each retry since the last event (they failed too).
+            new ConnectionError(gaveUp(this.#attempt + 1, why), { cause: error })
           : (error ?? new ConnectionError("the SSE stream ended and reconnecting is off")),
       );
     }
