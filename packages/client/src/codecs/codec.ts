@@ -27,7 +27,12 @@ export type WireMessage = string | ArrayBuffer | Uint8Array;
  */
 export interface Codec {
   readonly format: Format;
-  encode(frame: OutboundFrame): string | Uint8Array;
+  /**
+   * Bytes over a plain `ArrayBuffer`, not any `Uint8Array`: since TypeScript
+   * 6.0 the DOM's `WebSocket#send` takes only those (a view of a
+   * `SharedArrayBuffer` cannot be sent).
+   */
+  encode(frame: OutboundFrame): string | (Uint8Array & { readonly buffer: ArrayBuffer });
   decode(message: WireMessage): Frame;
 }
 

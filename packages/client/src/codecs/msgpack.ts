@@ -27,7 +27,7 @@ function rfc3339Nano({ sec, nsec }: ReturnType<typeof decodeTimestampToTimeSpec>
   return `${seconds}${fraction}Z`;
 }
 
-function encode(frame: OutboundFrame): Uint8Array {
+function encode(frame: OutboundFrame): Uint8Array & { readonly buffer: ArrayBuffer } {
   // Key order follows the Go struct; `data` is a bin of JSON bytes because the
   // server holds it as raw JSON (a msgpack map there answers 400); `ts` is a
   // Date, which the encoder writes as timestamp ext -1, the only form accepted.
