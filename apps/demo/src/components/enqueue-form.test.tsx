@@ -60,3 +60,21 @@ it("describes invalid JSON on the payload field, without an alert at each keystr
   expect(error?.textContent).toMatch(/^Invalid JSON: /);
   expect(enqueueButton().disabled).toBe(true);
 });
+
+it("says the call waits for the connection when Enqueue is pressed during an outage", async () => {
+  mock.handle("job.enqueue", () => ({ job_id: ID, queue: "default", state: "pending" }));
+  // Slow enough to look at the page between the drop and the reconnection.
+  const { client } = renderLive(<EnqueueForm onEnqueued={() => {}} />, {
+    minReconnectDelay: 200,
+    maxReconnectDelay: 200,
+  });
+  await act(() => client.connect());
+  const reconnecting = reached(client, "reconnecting");
+  mock.drop();
+  await act(() => reconnecting);
+  fireEvent.click(enqueueButton());
+  expect(await screen.findByText("Waiting for the connection…")).toBeDefined();
+  // Sent once the session is back, and answered.
+  await screen.findByText(ID);
+  expect(screen.queryByText("Waiting for the connection…")).toBeNull();
+});

@@ -1,4 +1,4 @@
-import { useEnqueue } from "@dispatch/react";
+import { useConnectionState, useEnqueue } from "@dispatch/react";
 import { type FormEvent, useId, useState } from "react";
 import { DEMO_JOBS, type DemoJobName, examplePayload } from "../lib/demo-jobs";
 import { useClearOnReconnect } from "../lib/use-clear-on-reconnect";
@@ -23,6 +23,7 @@ export function EnqueueForm({ onEnqueued }: { onEnqueued: (jobId: string) => voi
   const [payload, setPayload] = useState(() => examplePayload("send-email"));
   const enqueue = useEnqueue({ onSuccess: (result) => onEnqueued(result.job_id) });
   useClearOnReconnect(enqueue);
+  const { state } = useConnectionState();
   const parsed = parsePayload(payload);
   const priorityValue = Number(priority);
   // The server applies only priorities above 0; the client refuses negative ones.
@@ -114,6 +115,8 @@ export function EnqueueForm({ onEnqueued }: { onEnqueued: (jobId: string) => voi
         Enqueue job
       </button>
       <p className="form-status" role="status">
+        {/* A call made while disconnected waits for the session (up to its timeout): say so, or the busy button looks stuck. */}
+        {enqueue.isPending && state !== "open" && "Waiting for the connection…"}
         {enqueue.isError && <span className="field-error">{enqueue.error.message}</span>}
         {enqueue.isSuccess && (
           <>
