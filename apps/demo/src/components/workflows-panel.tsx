@@ -38,6 +38,11 @@ export function WorkflowsPanel() {
           {start.error?.message ?? publish.error?.message}
         </p>
       )}
+      <p className="form-status" role="status">
+        {/* The server keeps an event nobody waits for: the next run to wait for it goes on at once. */}
+        {publish.isSuccess &&
+          `Sent ${publish.data.name}: a run waiting for it goes on, or else the next one to wait for it.`}
+      </p>
       {runs.ids.length === 0 ? (
         <p className="empty">No runs yet.</p>
       ) : (
