@@ -7,10 +7,14 @@
 //                                 works in this runtime); the RPC URL is derived
 //   DISPATCH_TEST_BUNDLE          file: URL of the bundled client entry
 //   DISPATCH_TEST_WEBSOCKET       "ws" (inject the ws package) or "native"
+//   DISPATCH_TEST_TEXT_MSGPACK_URL a server that sends msgpack as text, as Go does
+//   DISPATCH_TEST_REFUSED_URL     a loopback address nothing listens on
 //
 // Prints exactly one line `RESULT <json>` on success and exits by itself once
 // every client is closed (a hang means close() left a handle open). On failure
 // it prints `FAILED <message>` and exits 1.
+
+import { refusedPass, textMsgpackPass } from "./failure-passes.mjs";
 
 const WATCHDOG_MS = 20_000;
 
@@ -119,6 +123,11 @@ async function main() {
     packed.close();
   }
   result.sse = await ssePass(Dispatch);
+  result.textMsgpack = await textMsgpackPass(Dispatch, {
+    ...socket,
+    url: env("DISPATCH_TEST_TEXT_MSGPACK_URL"),
+  });
+  result.refused = await refusedPass(Dispatch, { ...socket, url: env("DISPATCH_TEST_REFUSED_URL") });
   return result;
 }
 

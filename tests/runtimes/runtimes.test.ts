@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { createDevServer, type DevServer } from "@dispatch/dev-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleClient } from "./bundle.js";
+import { documentedFailures } from "./documented-failures.js";
 import { describeRun, runProcess } from "./run-process.js";
 
 // The client's "runs on Node, Deno, Bun and browsers" claim, tested: the same
@@ -68,6 +69,10 @@ const cases: RuntimeCase[] = [
 ];
 
 let server: DevServer;
+/** Writes msgpack frames as text messages, as the Go server does. */
+let textMsgpackServer: DevServer;
+/** A loopback port that was listening a moment ago and is closed now. */
+let refusedUrl: string;
 let outdir: string;
 let entryUrl: string;
 
@@ -85,9 +90,19 @@ beforeAll(async () => {
       },
     },
   });
+  textMsgpackServer = await createDevServer({
+    port: 0,
+    host: "127.0.0.1",
+    tokens: { [TOKEN]: { scopes: ["*"] } },
+    msgpackAsText: true,
+  });
+  const closed = await createDevServer({ port: 0, host: "127.0.0.1" });
+  refusedUrl = closed.url;
+  await closed.close();
 });
 
 afterAll(async () => {
+  await textMsgpackServer?.close();
   await server?.close();
   if (outdir) await rm(outdir, { recursive: true, force: true });
 });
@@ -97,7 +112,7 @@ describe("the bundled client in each runtime", () => {
     const test = runtime.skip ? it.skip : it;
     const title = runtime.skip ? `${runtime.name} (skipped: ${runtime.skip})` : runtime.name;
     test(
-      `${title}: enqueues and follows a job (WebSocket and SSE), HTTP RPC, msgpack`,
+      `${title}: enqueues and follows a job (WebSocket and SSE), HTTP RPC, msgpack, and fails as documented`,
       async () => {
         const result = await runProcess(runtime.command, runtime.args, {
           cwd: import.meta.dirname,
@@ -108,6 +123,8 @@ describe("the bundled client in each runtime", () => {
             DISPATCH_TOKEN: TOKEN,
             DISPATCH_TEST_BUNDLE: entryUrl,
             DISPATCH_TEST_WEBSOCKET: runtime.websocket,
+            DISPATCH_TEST_TEXT_MSGPACK_URL: textMsgpackServer.url,
+            DISPATCH_TEST_REFUSED_URL: refusedUrl,
             DENO_NO_UPDATE_CHECK: "1",
             NO_COLOR: "1",
           },
@@ -132,6 +149,7 @@ describe("the bundled client in each runtime", () => {
           workflow: "completed",
           sse: { events: expect.arrayContaining(["job.completed"]) },
           msgpack: { connections: true },
+          ...documentedFailures,
         });
       },
       CHILD_TIMEOUT_MS + 10_000,

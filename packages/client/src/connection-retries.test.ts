@@ -130,6 +130,22 @@ describe("connection retries (fake socket, fake timers)", () => {
     client.close();
   });
 
+  it("reports Deno's close code 0 as the abnormal close it is (1006)", async () => {
+    const client = new Dispatch({ url, token: "dk_test_a", WebSocket, maxRetries: 0 });
+    const connected = client.connect();
+    await settle();
+    const socket = FakeSocket.latest();
+    // Deno 2: the error names the failure, and the close that follows has code 0.
+    const message = "NetworkError: failed to connect to WebSocket: tcp connect error";
+    socket.readyState = 3;
+    socket.dispatchEvent(Object.assign(new Event("error"), { message }));
+    socket.drop(0);
+    await expect(connected).rejects.toMatchObject({
+      code: "connection_lost",
+      message: `gave up after 1 failed attempt: socket closed (1006 ${message})`,
+    });
+  });
+
   it("leaves no timer behind when closed during the reconnect backoff", async () => {
     const { client } = await openClient({ heartbeatInterval: 0, minReconnectDelay: 8000 });
     FakeSocket.latest().drop();

@@ -229,26 +229,37 @@ describe("connection lifecycle (fake socket, fake timers)", () => {
     await expect(connected).rejects.toMatchObject({ code: 400, message: "invalid auth frame" });
   });
 
-  it("falls back to JSON once when msgpack comes back as text (the connection fails at the auth answer)", async () => {
-    const warn = vi.fn();
-    const client = new Dispatch({ url, token: "dk_test_a", WebSocket, format: "msgpack", logger: { warn } });
-    const connected = client.connect();
-    await settle();
-    FakeSocket.latest().accept();
-    // The msgpack codec is a dynamic import: wait for the auth frame it precedes.
-    await vi.waitFor(() =>
-      expect(FakeSocket.latest().frames()[0]).toMatchObject({ data: { format: "msgpack" } }),
-    );
-    FakeSocket.latest().drop(1006);
-    for (let i = 0; i < 1000 && FakeSocket.instances.length < 2; i++) await vi.advanceTimersByTimeAsync(10);
-    const retry = FakeSocket.latest();
-    retry.accept();
-    await settle();
-    expect(retry.frames()[0]).toMatchObject({ data: { format: "json" } });
-    retry.acceptAuth("json");
-    await expect(connected).resolves.toBe("ws_1");
-    expect(client.status.format).toBe("json");
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining("msgpack"));
-    client.close();
-  });
+  // Chromium, Node (ws and undici) and Bun close with 1006, Deno with 0;
+  // 1007 is the code a close frame would give for the invalid UTF-8.
+  it.each([1006, 1007, 0])(
+    "falls back to JSON once when msgpack comes back as text (closed with %i at the auth answer)",
+    async (code) => {
+      const warn = vi.fn();
+      const client = new Dispatch({
+        url,
+        token: "dk_test_a",
+        WebSocket,
+        format: "msgpack",
+        logger: { warn },
+      });
+      const connected = client.connect();
+      await settle();
+      FakeSocket.latest().accept();
+      // The msgpack codec is a dynamic import: wait for the auth frame it precedes.
+      await vi.waitFor(() =>
+        expect(FakeSocket.latest().frames()[0]).toMatchObject({ data: { format: "msgpack" } }),
+      );
+      FakeSocket.latest().drop(code);
+      for (let i = 0; i < 1000 && FakeSocket.instances.length < 2; i++) await vi.advanceTimersByTimeAsync(10);
+      const retry = FakeSocket.latest();
+      retry.accept();
+      await settle();
+      expect(retry.frames()[0]).toMatchObject({ data: { format: "json" } });
+      retry.acceptAuth("json");
+      await expect(connected).resolves.toBe("ws_1");
+      expect(client.status.format).toBe("json");
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining("msgpack"));
+      client.close();
+    },
+  );
 });

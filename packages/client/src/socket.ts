@@ -64,7 +64,10 @@ function tappedConstructor(given: WebSocketConstructor, events: SocketEvents): N
         ended = true;
         events.close(code, reason || failure, this);
       };
-      super.addEventListener("close", (event: CloseEvent) => closed(event.code, event.reason));
+      // Deno reports every abnormal close (refused connect, invalid UTF-8) as
+      // code 0, which is no close code at all; the rest of the client, the
+      // msgpack-as-text fallback included, knows it as 1006.
+      super.addEventListener("close", (event: CloseEvent) => closed(event.code || 1006, event.reason));
       // A listener is needed anyway: without one some runtimes report socket errors as uncaught.
       super.addEventListener("error", (event: Event) => {
         const message = (event as { message?: unknown }).message;
